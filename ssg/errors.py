@@ -30,7 +30,7 @@ class BuildFailed(Exception):
 
 
 @dataclass(frozen=True)
-class Warning_:
+class SiteWarning:
     """A problem that does not stop the build (e.g. a feed entry without a date)."""
 
     path: str | Path | None
