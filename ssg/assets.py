@@ -1,0 +1,32 @@
+"""Theme assets (CSS, scripts, fonts, images) and the generated Pygments stylesheet.
+
+A site's own `assets/` overrides Aloud's file by file, so a site can change one stylesheet
+without copying the theme.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .config import Config
+from .model import Output, digest
+from .parse import file_digest
+
+
+def asset_files(site_dir: Path, builtin_root: Path) -> dict[str, Path]:
+    files: dict[str, Path] = {}
+    for folder in (builtin_root / "assets", site_dir / "assets"):
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and not path.name.startswith("."):
+                files[path.relative_to(folder).as_posix()] = path
+    return files
+
+
+def asset_outputs(config: Config, site_dir: Path, builtin_root: Path, key: str) -> list[Output]:
+    outputs = [Output("assets/pygments.css", "pygments", digest("pygments", key))]
+    for rel, path in sorted(asset_files(site_dir, builtin_root).items()):
+        data_digest = file_digest(path.read_bytes())
+        outputs.append(Output(f"assets/{rel}", "copy", digest("asset", data_digest), copy_from=str(path)))
+    return outputs

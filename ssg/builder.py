@@ -1,0 +1,291 @@
+"""A build: config → discover → parse (cached) → assemble → plan → render dirty → commit.
+
+`Builder` keeps what one build learned (parse results, output keys, template digests) so the next
+build — in watch mode, or the next `aloud build` through the persistent cache — renders only the
+outputs whose keys changed. The rule that guards it: an incremental build gives the same bytes as
+a full build.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import jinja2
+
+from . import __version__
+from .assemble import assemble
+from .assets import asset_outputs
+from .cache import BuildCache
+from .config import CONFIG_NAME, Config, load_config
+from .discover import Source, discover
+from .errors import BuildFailed, SiteError, SiteWarning
+from .feeds import plan_feeds
+from .hosting import host_outputs
+from .i18n import Catalogs, load_catalogs
+from .model import Output, Site
+from .parallel import parse_many, render_many
+from .parse import Parsed, file_digest
+from .progress import Progress
+from .render import render_output
+from .routes import global_digest, plan
+from .templates import TemplateDigests, layout_dirs, make_environment
+from .template_strings import template_message_ids
+from .writer import StagingWriter, write_incremental
+
+BUILTIN_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    site_dir: Path
+    output_dir: Path
+    drafts: bool = False
+    base_url: str | None = None
+    jobs: int = 0  # 0: one per core
+    quiet: bool = False
+    use_cache: bool = True
+    state_dir: Path | None = None  # default: site_dir/.aloud
+
+
+@dataclass
+class BuildResult:
+    planned: int = 0
+    rendered: int = 0
+    written: list[str] = field(default_factory=list)  # output paths whose bytes changed
+    deleted: list[str] = field(default_factory=list)
+    warnings: list[SiteWarning] = field(default_factory=list)
+    seconds: float = 0.0
+    site: Site | None = None
+    changed_urls: list[str] = field(default_factory=list)
+
+    @property
+    def unchanged(self) -> int:
+        return self.planned - len([w for w in self.written if w not in self.deleted])
+
+
+class Builder:
+    """Builds a site repeatedly, each time doing only the work its inputs require."""
+
+    def __init__(self, options: BuildOptions) -> None:
+        self.options = options
+        state_dir = options.state_dir or options.site_dir / ".aloud"
+        self.cache = BuildCache(state_dir, options.output_dir) if options.use_cache else BuildCache(None, options.output_dir)
+        self.digests: dict[str, tuple[tuple[int, int], str]] = {}  # rel -> ((size, mtime_ns), digest)
+        self.env: jinja2.Environment | None = None
+        self.env_inputs: str = ""
+        self.catalogs: Catalogs | None = None
+        self.template_digests: TemplateDigests | None = None
+        self.parallel_ok = True
+
+    # -- inputs ----------------------------------------------------------------------------
+    def _config(self) -> Config:
+        config = load_config(self.options.site_dir)
+        if self.options.base_url:
+            url = self.options.base_url if self.options.base_url.endswith("/") else self.options.base_url + "/"
+            config = replace(config, base_url=url, raw_digest=config.raw_digest + url)
+        return config
+
+    def _environment(self, config: Config) -> tuple[jinja2.Environment, Catalogs, TemplateDigests]:
+        """Rebuilt only when a layout, catalog or the config changed."""
+        dirs = layout_dirs(self.options.site_dir, BUILTIN_ROOT)
+        i18n_dirs = [d for d in (BUILTIN_ROOT / "i18n", self.options.site_dir / "i18n") if d.is_dir()]
+        fingerprint = _tree_fingerprint([*dirs, *i18n_dirs]) + config.raw_digest
+        if self.env is None or fingerprint != self.env_inputs:
+            ids = template_message_ids(dirs)
+            self.catalogs = load_catalogs(config, i18n_dirs, ids)
+            self.env = make_environment(config, dirs, self.catalogs)
+            self.template_digests = TemplateDigests(self.env)
+            self.env_inputs = fingerprint
+        assert self.catalogs is not None and self.template_digests is not None
+        return self.env, self.catalogs, self.template_digests
+
+    def _read_digests(self, sources: list[Source]) -> dict[str, str]:
+        """Content digests; a file whose size and mtime are unchanged keeps its known digest.
+
+        Dirtiness is always decided by digests; (size, mtime) only saves re-reading a file this
+        process already hashed.
+        """
+        result = {}
+        for source in sources:
+            try:
+                stat = source.path.stat()
+            except FileNotFoundError:
+                continue
+            signature = (stat.st_size, stat.st_mtime_ns)
+            known = self.digests.get(source.rel)
+            if known and known[0] == signature:
+                result[source.rel] = known[1]
+                continue
+            digest = file_digest(source.path.read_bytes())
+            self.digests[source.rel] = (signature, digest)
+            result[source.rel] = digest
+        for rel in set(self.digests) - set(result):
+            del self.digests[rel]
+        return result
+
+    # -- the build -------------------------------------------------------------------------
+    def build(self) -> BuildResult:
+        started = time.perf_counter()
+        progress = Progress(quiet=self.options.quiet)
+        config = self._config()
+        env, catalogs, template_digests = self._environment(config)
+        content_dir = self.options.site_dir / "content"
+        if not content_dir.is_dir():
+            raise BuildFailed([SiteError(content_dir, None, "no content/ folder")])
+        sources, errors = discover(content_dir, config.language_codes, config.private_folders)
+        digests = self._read_digests(sources)
+        self.cache.load(config)
+        parsed, parse_errors = self._parse(sources, digests, progress)
+        errors.extend(parse_errors)
+        history = _git_history(config, sources) if config.repository.get("history", True) else {}
+        site, assemble_errors = assemble(config, sources, parsed, self.options.drafts, history)
+        errors.extend(assemble_errors)
+        if errors:
+            raise BuildFailed(_sorted_errors(errors))
+        warnings = [*site.warnings, *catalogs.warnings()]
+        key = global_digest(config, catalogs.digest, self.options.drafts)
+        try:
+            outputs = plan(site, template_digests, key)
+            outputs.extend(plan_feeds(site, template_digests, key, warnings))
+            outputs.extend(asset_outputs(config, self.options.site_dir, BUILTIN_ROOT, key))
+            outputs.extend(_static_outputs(site, key))
+            outputs.extend(host_outputs(site, key))
+        except SiteError as error:
+            raise BuildFailed([error]) from None
+        _check_collisions(outputs)
+        result = self._render_and_commit(config, env, outputs, progress)
+        result.warnings = warnings
+        result.site = site
+        result.seconds = time.perf_counter() - started
+        self.cache.save()
+        progress.done(result)
+        return result
+
+    def _parse(
+        self, sources: list[Source], digests: dict[str, str], progress: Progress
+    ) -> tuple[dict[str, Parsed], list[SiteError]]:
+        parsed: dict[str, Parsed] = {}
+        todo = []
+        for source in sources:
+            if source.kind == "static" or source.rel not in digests:
+                continue
+            cached = self.cache.parsed(source.rel, digests[source.rel])
+            if cached is not None:
+                parsed[source.rel] = cached
+            else:
+                todo.append(source)
+        jobs = self._jobs(len(todo), threshold=64)
+        results, errors = parse_many(todo, jobs, progress)
+        for rel, result in results.items():
+            parsed[rel] = result
+            self.cache.store_parsed(rel, result)
+        self.cache.retain_parsed(set(digests))
+        return parsed, errors
+
+    def _jobs(self, count: int, threshold: int) -> int:
+        if not self.parallel_ok or count < threshold:
+            return 1
+        return self.options.jobs or os.cpu_count() or 1
+
+    def _render_and_commit(
+        self, config: Config, env: jinja2.Environment, outputs: list[Output], progress: Progress
+    ) -> BuildResult:
+        output_dir = self.options.output_dir
+        previous = self.cache.output_keys()
+        fresh = not previous or not output_dir.is_dir()
+        planned = {o.path: o for o in outputs}
+        dirty = [o for o in outputs if fresh or previous.get(o.path) != o.key]
+        jobs = self._jobs(len(dirty), threshold=200)
+        result = BuildResult(planned=len(outputs), rendered=len(dirty))
+        if fresh:
+            writer = StagingWriter(output_dir)
+            try:
+                render_many(env, config, dirty, jobs, progress, writer.write)
+            except BaseException:
+                writer.abort()
+                raise
+            writer.commit()
+            result.written = sorted(planned)
+        else:
+            rendered: dict[str, bytes] = {}
+            render_many(env, config, dirty, jobs, progress, rendered.__setitem__)
+            deleted = sorted(set(previous) - set(planned))
+            changed = write_incremental(output_dir, rendered, deleted)
+            result.deleted = deleted
+            result.written = changed
+        self.cache.set_output_keys({o.path: o.key for o in outputs})
+        result.changed_urls = sorted({_url_of_output(config, p) for p in result.written})
+        return result
+
+
+def _url_of_output(config: Config, path: str) -> str:
+    if path.endswith("index.html"):
+        path = path[: -len("index.html")]
+    return config.base_path + path
+
+
+def _tree_fingerprint(dirs: list[Path]) -> str:
+    parts = []
+    for folder in dirs:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                stat = path.stat()
+                parts.append(f"{path}:{stat.st_size}:{stat.st_mtime_ns}")
+    return str(hash("\n".join(parts)))
+
+
+def _static_outputs(site: Site, key: str) -> list[Output]:
+    from .model import digest
+
+    outputs = []
+    for out, source_path in site.statics:
+        data_digest = file_digest(Path(source_path).read_bytes())
+        outputs.append(Output(out, "copy", digest("copy", key, data_digest), copy_from=source_path))
+    return outputs
+
+
+def _check_collisions(outputs: list[Output]) -> None:
+    seen: dict[str, Output] = {}
+    errors = []
+    for output in outputs:
+        if output.path in seen:
+            first = seen[output.path]
+            errors.append(
+                SiteError(
+                    output.source or output.path,
+                    None,
+                    f"output {output.path} is also produced by {first.source or first.kind}",
+                )
+            )
+        seen[output.path] = output
+    if errors:
+        raise BuildFailed(errors)
+
+
+def _sorted_errors(errors: list[SiteError]) -> list[SiteError]:
+    unique = {str(e): e for e in errors}
+    return [unique[k] for k in sorted(unique)]
+
+
+def _git_history(config: Config, sources: list[Source]) -> dict[str, dict]:
+    from .history import git_history
+
+    return git_history(config, sources)
+
+
+def default_output(site_dir: Path) -> Path:
+    return site_dir / "public"
+
+
+def site_root_from(path: str | None) -> Path:
+    root = Path(path) if path else Path.cwd()
+    if not (root / CONFIG_NAME).exists() and path is None and (BUILTIN_ROOT / CONFIG_NAME).exists():
+        root = BUILTIN_ROOT
+    return root.resolve()
+
+
+__all__ = ["Builder", "BuildOptions", "BuildResult", "BuildFailed", "__version__", "sys"]

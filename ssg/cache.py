@@ -1,0 +1,122 @@
+"""The persistent build cache in `.aloud/`: parse results by content digest, and output keys.
+
+Deleting it is always safe (the next build is a cold one). A cache written by another Aloud
+version, for another output folder, or damaged on disk is detected by its header and checksum
+and ignored, never trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .config import Config
+
+MAGIC = b"ALOUD-CACHE-1\n"
+_FILE = "state.pickle"
+
+
+class BuildCache:
+    """In memory during a build; loaded from and saved to `state_dir` when one is given."""
+
+    def __init__(self, state_dir: Path | None, output_dir: Path) -> None:
+        self.state_dir = state_dir
+        self.output_dir = str(output_dir.resolve())
+        self._parsed: dict[str, tuple[str, Any]] = {}
+        self._keys: dict[str, str] = {}
+        self._loaded = False
+        self._dirty = False
+
+    # -- persistence ---------------------------------------------------------------------
+    def load(self, config: Config) -> None:
+        if self._loaded or self.state_dir is None:
+            self._loaded = True
+            return
+        self._loaded = True
+        data = read_cache_file(self.state_dir / _FILE)
+        if not isinstance(data, dict) or data.get("version") != __version__:
+            return
+        parsed = data.get("parsed")
+        if isinstance(parsed, dict):
+            self._parsed = parsed
+        keys = data.get("keys")
+        if data.get("output_dir") == self.output_dir and isinstance(keys, dict):
+            if Path(self.output_dir).is_dir():
+                self._keys = keys
+
+    def save(self) -> None:
+        if self.state_dir is None or not self._dirty:
+            return
+        payload = {
+            "version": __version__,
+            "output_dir": self.output_dir,
+            "parsed": self._parsed,
+            "keys": self._keys,
+        }
+        write_cache_file(self.state_dir / _FILE, payload)
+        self._dirty = False
+
+    # -- parse results -------------------------------------------------------------------
+    def parsed(self, rel: str, digest: str) -> Any | None:
+        entry = self._parsed.get(rel)
+        if entry is not None and entry[0] == digest:
+            return entry[1]
+        return None
+
+    def store_parsed(self, rel: str, result: Any) -> None:
+        self._parsed[rel] = (result.digest, result)
+        self._dirty = True
+
+    def retain_parsed(self, rels: set[str]) -> None:
+        for rel in set(self._parsed) - rels:
+            del self._parsed[rel]
+            self._dirty = True
+
+    # -- output keys ---------------------------------------------------------------------
+    def output_keys(self) -> dict[str, str]:
+        return dict(self._keys)
+
+    def set_output_keys(self, keys: dict[str, str]) -> None:
+        if keys != self._keys:
+            self._keys = keys
+            self._dirty = True
+
+    def forget_outputs(self) -> None:
+        self._keys = {}
+        self._dirty = True
+
+
+def read_cache_file(path: Path) -> Any:
+    """The unpickled payload, or None when missing, foreign or damaged."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    header = len(MAGIC) + 32
+    if not raw.startswith(MAGIC) or len(raw) < header:
+        return None
+    checksum, payload = raw[len(MAGIC) : header], raw[header:]
+    if hashlib.blake2b(payload, digest_size=32).digest() != checksum:
+        return None
+    try:
+        return pickle.loads(payload)  # noqa: S301 - our own file, verified by checksum
+    except Exception:
+        return None
+
+
+def write_cache_file(path: Path, payload: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+    checksum = hashlib.blake2b(data, digest_size=32).digest()
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".state-", suffix=".tmp")
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(MAGIC + checksum + data)
+    os.replace(temp, path)
+    gitignore = path.parent / ".gitignore"
+    if not gitignore.exists():
+        gitignore.write_text("*\n")

@@ -1,0 +1,142 @@
+"""UI strings from gettext `.po` catalogs (compiled in memory with Babel), plurals, dates, numbers.
+
+Catalogs are `.po` files because that is what translators already use (Weblate, Poedit, ...).
+Built-in catalogs live in Aloud's `i18n/`; a site's own `i18n/<lang>.po` adds a language or
+overrides single strings. A string missing from a catalog falls back to English (the msgid).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date as babel_format_date
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import Translations
+
+from .config import Config, Language
+from .errors import SiteError, SiteWarning
+
+
+@dataclass
+class Catalogs:
+    """Per-language translations plus what was found missing, for warnings and `aloud check`."""
+
+    translations: dict[str, Translations]
+    missing: dict[str, list[str]] = field(default_factory=dict)  # lang -> msgids
+    fuzzy: dict[str, list[str]] = field(default_factory=dict)
+    digest: str = ""
+
+    def gettext(self, lang: str, message: str) -> str:
+        return self.translations[lang].gettext(message)
+
+    def ngettext(self, lang: str, singular: str, plural: str, n: int) -> str:
+        return self.translations[lang].ngettext(singular, plural, n)
+
+    def pgettext(self, lang: str, context: str, message: str) -> str:
+        return self.translations[lang].pgettext(context, message)
+
+    def warnings(self) -> list[SiteWarning]:
+        found = []
+        for lang, ids in sorted(self.missing.items()):
+            if ids:
+                sample = ", ".join(repr(i) for i in ids[:3])
+                more = f" and {len(ids) - 3} more" if len(ids) > 3 else ""
+                found.append(
+                    SiteWarning(
+                        f"i18n/{lang}.po",
+                        None,
+                        f"{len(ids)} UI strings untranslated, shown in English: {sample}{more}",
+                    )
+                )
+        return found
+
+
+def babel_locale(language: Language) -> Locale:
+    code = language.locale or language.code
+    if code == "en":
+        code = "en_GB"  # day-month-year, as the rest of Europe writes dates
+    try:
+        return Locale.parse(code.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse("en_GB")
+
+
+def read_catalog(path: Path, lang: str) -> Catalog:
+    try:
+        with path.open("rb") as handle:
+            return read_po(handle, locale=lang if _known(lang) else None, abort_invalid=True)
+    except Exception as exc:  # babel raises several types for broken files
+        line = getattr(exc, "lineno", None)
+        raise SiteError(path, line, f"invalid .po catalog: {exc}") from None
+
+
+def _known(lang: str) -> bool:
+    try:
+        Locale.parse(lang.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return False
+    return True
+
+
+def load_catalogs(config: Config, search_dirs: list[Path], template_ids: list[str]) -> Catalogs:
+    """Merge catalogs (later dirs override earlier ones) and compile each language in memory."""
+    translations: dict[str, Translations] = {}
+    missing: dict[str, list[str]] = {}
+    fuzzy: dict[str, list[str]] = {}
+    hasher = hashlib.sha256()
+    for language in config.languages:
+        merged: Catalog | None = None
+        for folder in search_dirs:
+            path = folder / f"{language.code}.po"
+            if not path.is_file():
+                continue
+            hasher.update(path.read_bytes())
+            catalog = read_catalog(path, language.code)
+            if merged is None:
+                merged = catalog
+            else:
+                for message in catalog:
+                    if message.id and message.string and not message.fuzzy:
+                        merged[message.id] = message
+        buffer = io.BytesIO()
+        if merged is not None:
+            write_mo(buffer, merged)
+            buffer.seek(0)
+            translations[language.code] = Translations(buffer)
+        else:
+            translations[language.code] = Translations()
+        if language.code != "en":
+            done = {m.id for m in merged if m.id and m.string and not m.fuzzy} if merged else set()
+            fuzzy[language.code] = (
+                sorted(str(m.id) for m in merged if m.fuzzy and m.id) if merged else []
+            )
+            missing[language.code] = [
+                m for m in template_ids if m not in done and _key(m) not in done
+            ]
+    return Catalogs(translations, missing, fuzzy, hasher.hexdigest())
+
+
+def _key(message_id: str | tuple) -> str | tuple:
+    return message_id
+
+
+def format_date(
+    value: dt.datetime | dt.date | None, language: Language, fmt: str | None = None
+) -> str:
+    """ "12 August 2013", "12 augustus 2013", "12 augusti 2013" (format from site.toml)."""
+    if value is None:
+        return ""
+    day = value.date() if isinstance(value, dt.datetime) else value
+    return babel_format_date(day, format=fmt or language.date_format, locale=babel_locale(language))
+
+
+def format_number(value: float | int, language: Language) -> str:
+    return format_decimal(value, locale=babel_locale(language))

@@ -1,0 +1,198 @@
+"""The markdown-it-py setup: CommonMark + the extensions our writers use, Pygments, anchors, links.
+
+Rendering is pure and depends only on the Markdown text, so its result can be cached by digest.
+Links to other files cannot be resolved here (the target's URL is only known once the whole site
+is assembled), so they are emitted as `aloud-ref:N` placeholders and listed in `Rendered.refs`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from posixpath import dirname, normpath
+from urllib.parse import unquote, urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.attrs import attrs_block_plugin
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
+
+REF_PREFIX = "aloud-ref:"
+_REF_RE = re.compile(r"aloud-ref:(\d+)")
+_SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A link or image pointing at another file of the site, to be resolved to a URL later."""
+
+    target: str  # path relative to content/, e.g. "notes/idea.md"
+    fragment: str  # "" or "#heading"
+    line: int  # line in the source file
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Rendered:
+    html: str  # may contain aloud-ref:N placeholders
+    refs: tuple[Ref, ...]
+    headings: tuple[Heading, ...]
+    first_paragraph: str  # plain text, for automatic summaries
+    words: int
+
+
+def slugify(text: str) -> str:
+    """Unicode-aware, stable ids: "Över ön – åter!" → "över-ön-åter"."""
+    text = unicodedata.normalize("NFC", text).strip().lower()
+    text = re.sub(r"[^\w\s-]", "", text)
+    return re.sub(r"[\s_-]+", "-", text).strip("-") or "section"
+
+
+def _highlight(code: str, lang: str, _attrs: str) -> str:
+    try:
+        lexer = get_lexer_by_name(lang) if lang else None
+    except ClassNotFound:
+        lexer = None
+    if lexer is None:
+        return ""  # markdown-it then escapes the code itself
+    body = highlight(code, lexer, _formatter())
+    css_lang = html.escape(lang, quote=True)
+    return f'<pre class="highlight"><code class="language-{css_lang}">{body}</code></pre>\n'
+
+
+@lru_cache(maxsize=1)
+def _formatter() -> HtmlFormatter:
+    return HtmlFormatter(nowrap=True)
+
+
+@lru_cache(maxsize=1)
+def author_markdown() -> MarkdownIt:
+    """The site author's Markdown: raw HTML allowed (it is their own site)."""
+    md = MarkdownIt("commonmark", {"html": True, "highlight": _highlight})
+    md.enable(["table", "strikethrough"])
+    md.use(footnote_plugin).use(deflist_plugin).use(tasklists_plugin)
+    md.use(attrs_block_plugin)
+    md.use(anchors_plugin, min_level=1, max_level=6, slug_func=slugify)
+    return md
+
+
+@lru_cache(maxsize=1)
+def reader_markdown() -> MarkdownIt:
+    """Third-party text (replies): no raw HTML, no images from elsewhere, links marked as UGC."""
+    md = MarkdownIt("commonmark", {"html": False})
+    md.enable(["strikethrough"])
+    md.disable(["image"])
+    return md
+
+
+def render_markdown(text: str, source_rel: str, first_line: int = 1) -> Rendered:
+    """Render a page body. `source_rel` (e.g. "posts/a.md") anchors relative links."""
+    md = author_markdown()
+    env: dict = {}
+    tokens = md.parse(text, env)
+    refs: list[Ref] = []
+    headings: list[Heading] = []
+    first_paragraph = ""
+    words = 0
+    base_dir = dirname(source_rel)
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open":
+            inline = tokens[index + 1]
+            headings.append(
+                Heading(int(token.tag[1]), str(token.attrs.get("id", "")), _plain(inline))
+            )
+        if token.type != "inline" or not token.children:
+            continue
+        line = first_line + (token.map[0] if token.map else 0)
+        if not first_paragraph and index > 0 and tokens[index - 1].type == "paragraph_open":
+            if tokens[index - 1].level == 0:
+                first_paragraph = _plain(token)
+        words += len(_plain(token).split())
+        for child in _walk(token.children):
+            attr = "href" if child.type == "link_open" else "src" if child.type == "image" else None
+            if attr is None:
+                continue
+            value = str(child.attrs.get(attr, ""))
+            target = _local_target(value, base_dir)
+            if target is None:
+                continue
+            path, fragment = target
+            child.attrs[attr] = f"{REF_PREFIX}{len(refs)}"
+            refs.append(Ref(path, fragment, line))
+    body = md.renderer.render(tokens, md.options, env)
+    return Rendered(body, tuple(refs), tuple(headings), first_paragraph, words)
+
+
+def render_reply(text: str) -> str:
+    """Render a reader's reply safely: escaped HTML, unsafe URLs dropped, rel="nofollow ugc"."""
+    md = reader_markdown()
+    tokens = md.parse(text)
+    for token in tokens:
+        for child in _walk(token.children or []):
+            if child.type == "link_open":
+                href = str(child.attrs.get("href", ""))
+                scheme = urlsplit(href).scheme.lower()
+                if scheme not in ("", "http", "https", "mailto"):
+                    child.attrs["href"] = "#"
+                child.attrs["rel"] = "nofollow ugc"
+    return md.renderer.render(tokens, md.options, {})
+
+
+def resolve_refs(body: str, urls: list[str]) -> str:
+    """Replace `aloud-ref:N` placeholders with the resolved URLs (already escaped-safe paths)."""
+    if REF_PREFIX not in body:
+        return body
+    return _REF_RE.sub(lambda m: html.escape(urls[int(m.group(1))], quote=True), body)
+
+
+def _local_target(value: str, base_dir: str) -> tuple[str, str] | None:
+    """A relative link to a file of the site → (path relative to content/, fragment)."""
+    if not value or value.startswith(("#", "/", "//")) or _SCHEME_RE.match(value):
+        return None
+    path, _, fragment = value.partition("#")
+    path = unquote(path.split("?", 1)[0])
+    if not path:
+        return None
+    resolved = normpath(f"{base_dir}/{path}" if base_dir else path)
+    return resolved, f"#{fragment}" if fragment else ""
+
+
+def _walk(tokens: list[Token]):
+    for token in tokens:
+        yield token
+        if token.children:
+            yield from _walk(token.children)
+
+
+def _plain(inline: Token) -> str:
+    parts = []
+    for child in _walk(inline.children or []):
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return "".join(parts).strip()
+
+
+def pygments_css() -> str:
+    """Light and dark syntax colours, switched by prefers-color-scheme."""
+    light = HtmlFormatter(style="friendly").get_style_defs(".highlight")
+    dark = HtmlFormatter(style="monokai").get_style_defs(".highlight")
+    dark = "\n".join("  " + line for line in dark.splitlines())
+    return f"{light}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n"

@@ -1,0 +1,122 @@
+"""Using both cores: parse and render in forked worker processes, merged deterministically.
+
+Workers are forked after the parent has built everything they need (sources, environment,
+outputs), so nothing large is pickled on the way in; only results come back. The bytes of each
+output do not depend on which process rendered it, so a parallel build equals a serial one.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import jinja2
+
+from .config import Config
+from .discover import Source
+from .errors import BuildFailed, SiteError
+from .model import Output
+from .parse import Parsed, read_and_parse
+from .progress import Progress
+
+_shared: dict[str, Any] = {}
+
+
+def _chunks(count: int, jobs: int) -> list[range]:
+    size = max(1, min(64, count // (jobs * 8) or 1))
+    return [range(start, min(start + size, count)) for start in range(0, count, size)]
+
+
+def _parse_chunk(indices: range) -> list[tuple[str, Parsed | SiteError]]:
+    sources: Sequence[Source] = _shared["sources"]
+    return [_parse_one(sources[i]) for i in indices]
+
+
+def _parse_one(source: Source) -> tuple[str, Parsed | SiteError]:
+    try:
+        return source.rel, read_and_parse(source)
+    except SiteError as error:
+        return source.rel, error
+
+
+def parse_many(
+    sources: Sequence[Source], jobs: int, progress: Progress
+) -> tuple[dict[str, Parsed], list[SiteError]]:
+    results: dict[str, Parsed] = {}
+    errors: list[SiteError] = []
+
+    def collect(items: list[tuple[str, Parsed | SiteError]]) -> None:
+        for rel, item in items:
+            if isinstance(item, SiteError):
+                errors.append(item)
+            else:
+                results[rel] = item
+        progress.step("parse", len(results) + len(errors), len(sources))
+
+    if jobs <= 1 or len(sources) < 2:
+        for source in sources:
+            collect([_parse_one(source)])
+        return results, errors
+    _shared["sources"] = sources
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            for items in pool.imap_unordered(_parse_chunk, _chunks(len(sources), jobs)):
+                collect(items)
+    finally:
+        _shared.clear()
+    return results, errors
+
+
+def _render_chunk(indices: range) -> list[tuple[str, bytes | SiteError]]:
+    env, config, outputs = _shared["env"], _shared["config"], _shared["outputs"]
+    return [_render_one(env, config, outputs[i]) for i in indices]
+
+
+def _render_one(env: jinja2.Environment, config: Config, output: Output) -> tuple[str, bytes | SiteError]:
+    from .render import render_output
+
+    try:
+        return output.path, render_output(env, config, output)
+    except SiteError as error:
+        return output.path, error
+    except OSError as error:
+        return output.path, SiteError(output.source or output.path, None, f"cannot read: {error}")
+
+
+def render_many(
+    env: jinja2.Environment,
+    config: Config,
+    outputs: Sequence[Output],
+    jobs: int,
+    progress: Progress,
+    sink: Callable[[str, bytes], None],
+) -> None:
+    """Render every output; `sink(path, bytes)` receives results. All errors raise together."""
+    errors: list[SiteError] = []
+    done = 0
+
+    def collect(items: list[tuple[str, bytes | SiteError]]) -> None:
+        nonlocal done
+        for path, item in items:
+            if isinstance(item, SiteError):
+                errors.append(item)
+            elif not errors:
+                sink(path, item)
+            done += 1
+        progress.step("render", done, len(outputs))
+
+    if jobs <= 1 or len(outputs) < 2:
+        for output in outputs:
+            collect([_render_one(env, config, output)])
+    else:
+        _shared.update(env=env, config=config, outputs=outputs)
+        try:
+            with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                for items in pool.imap_unordered(_render_chunk, _chunks(len(outputs), jobs)):
+                    collect(items)
+        finally:
+            _shared.clear()
+    if errors:
+        unique = {str(e): e for e in errors}
+        raise BuildFailed([unique[k] for k in sorted(unique)])

@@ -1,0 +1,327 @@
+"""The Site → every Output to produce, each with a key that changes exactly when its bytes may.
+
+Templates only see what is put into their context here: listings get `Card`s, tag pages and
+archives get `Link`s, a page gets itself and its translations' links. An output's key is the digest
+of those values plus its template closure and the site-wide inputs, so "what does this output
+depend on?" is answered by construction instead of being guessed afterwards.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from . import __version__
+from .assemble import alias_output
+from .config import Config
+from .model import Output, Page, Site, TagLink, TranslationLink, digest
+from .templates import TemplateDigests
+from .urls import join, lang_dir, lang_root, tag_dir, url_of
+
+
+@dataclass(frozen=True)
+class Card:
+    """What a listing shows of a page."""
+
+    id: str
+    url: str
+    title: str
+    date: dt.datetime | None
+    updated: dt.datetime | None
+    summary: str
+    tags: tuple[TagLink, ...]
+    lang: str
+    kind: str
+    status: str | None
+    reading_minutes: int
+    reply_count: int
+    other_lang: bool  # shown in a listing of another language (untranslated = "show")
+
+
+@dataclass(frozen=True)
+class Link:
+    """What a tag page or archive shows of a page."""
+
+    url: str
+    title: str
+    date: dt.datetime | None
+    lang: str
+    kind: str
+    other_lang: bool
+
+
+def card(page: Page, lang: str) -> Card:
+    return Card(
+        page.id,
+        page.url,
+        page.title,
+        page.date,
+        page.updated,
+        page.summary,
+        page.tags,
+        page.lang,
+        page.kind,
+        page.status,
+        page.reading_minutes,
+        page.reply_count,
+        page.lang != lang,
+    )
+
+
+def link(page: Page, lang: str) -> Link:
+    return Link(page.url, page.title, page.date, page.lang, page.kind, page.lang != lang)
+
+
+@dataclass
+class Planner:
+    site: Site
+    templates: TemplateDigests
+    global_digest: str
+
+    @property
+    def config(self) -> Config:
+        return self.site.config
+
+    def key(self, kind: str, template: str | None, *parts: Any) -> str:
+        template_digest = self.templates.digest(template) if template else ""
+        return digest(kind, template_digest, self.global_digest, parts)
+
+
+def global_digest(config: Config, catalogs_digest: str, drafts: bool) -> str:
+    """Inputs every output depends on: a change here rebuilds everything."""
+    return digest(config.raw_digest, __version__, catalogs_digest, drafts)
+
+
+def listing_pages(site: Site, lang: str) -> list[Page]:
+    """Dated pages shown in `lang`'s listings: its own, plus untranslated ones if configured."""
+    own = site.by_lang[lang]
+    if site.config.untranslated != "show":
+        return own
+    others = [
+        p
+        for code, pages in site.by_lang.items()
+        if code != lang
+        for p in pages
+        if not any(t.lang == lang for t in p.translations) and _first_of_group(site, p)
+    ]
+    return sorted([*own, *others], key=lambda p: p.sort_key)
+
+
+def _first_of_group(site: Site, page: Page) -> bool:
+    """Show an untranslated group once: in the first of its languages (default language first)."""
+    members = site.groups[page.key]
+    return members[0] is page
+
+
+def nav_links(site: Site, lang: str) -> tuple[TranslationLink, ...]:
+    """The menu: undated pages (about, now) in this language."""
+    return tuple(
+        TranslationLink(p.lang, "", p.url, p.title)
+        for p in site.pages
+        if p.kind == "page" and p.lang == lang and not p.extra.get("hide_from_menu")
+    )
+
+
+def plan(site: Site, templates: TemplateDigests, global_key: str) -> list[Output]:
+    planner = Planner(site, templates, global_key)
+    outputs: list[Output] = []
+    config = site.config
+    nav = {lang.code: nav_links(site, lang.code) for lang in config.languages}
+    homes = {lang.code: lang_root(config, lang.code) for lang in config.languages}
+    for page in site.pages:
+        base = _base_context(config, page.lang, nav[page.lang], homes, page.translations)
+        context = {**base, "page": page}
+        outputs.append(
+            Output(
+                page.output,
+                "page",
+                planner.key("page", page.template, page.full_digest, nav[page.lang]),
+                page.template,
+                context,
+                page.source_rel,
+            )
+        )
+        outputs.extend(_page_extras(planner, page, base))
+    for lang in config.languages:
+        outputs.extend(_listings(planner, lang.code, nav[lang.code], homes))
+    outputs.append(_sitemap(planner))
+    robots_key = planner.key("robots", None)
+    outputs.append(Output("robots.txt", "robots", robots_key))
+    return outputs
+
+
+def _base_context(
+    config: Config, lang: str, nav: tuple, homes: dict[str, str], translations: tuple
+) -> dict[str, Any]:
+    language = config.language(lang)
+    switcher = {t.lang: t for t in translations}
+    alternates = [
+        switcher.get(other.code) or TranslationLink(other.code, other.name, homes[other.code], "")
+        for other in config.languages
+        if other.code != lang
+    ]
+    return {
+        "lang": lang,
+        "language": language,
+        "nav": nav,
+        "home_url": homes[lang],
+        "switcher": alternates,
+        "feeds": feed_urls(config, lang),
+    }
+
+
+def feed_urls(config: Config, lang: str) -> dict[str, str]:
+    root = lang_root(config, lang)
+    return {"rss": root + "feed.xml", "atom": root + "atom.xml", "json": root + "feed.json"}
+
+
+def _page_extras(planner: Planner, page: Page, base: dict) -> list[Output]:
+    outputs = []
+    folder = page.output.rsplit("/", 1)[0]
+    if page.source_url:
+        source_file = planner.config.site_dir / page.source_rel
+        outputs.append(
+            Output(
+                f"{folder}/index.md",
+                "copy",
+                planner.key("copy", None, page.source_rel),
+                copy_from=str(source_file),
+                source=page.source_rel,
+            )
+        )
+    if page.transcript:
+        outputs.append(
+            Output(
+                f"{folder}/transcript.txt",
+                "transcript",
+                planner.key("transcript", None, page.title, page.transcript),
+                None,
+                {"page": page},
+                page.source_rel,
+            )
+        )
+    for alias in page.aliases:
+        outputs.append(
+            Output(
+                alias_output(alias),
+                "redirect",
+                planner.key("redirect", "redirect.html", page.url),
+                "redirect.html",
+                {**base, "target": page.url, "title": page.title},
+                page.source_rel,
+            )
+        )
+    return outputs
+
+
+def _listings(planner: Planner, lang: str, nav: tuple, homes: dict[str, str]) -> list[Output]:
+    site, config = planner.site, planner.config
+    outputs: list[Output] = []
+    home_links = tuple(
+        TranslationLink(code, config.language(code).name, url, "")
+        for code, url in homes.items()
+        if code != lang
+    )
+    base = _base_context(config, lang, nav, homes, home_links)
+    entries = listing_pages(site, lang)
+    size = config.paginate
+    chunks = [entries[i : i + size] for i in range(0, len(entries), size)] or [[]]
+    root_dir = lang_dir(config, lang)
+    for number, chunk in enumerate(chunks, 1):
+        folder = root_dir if number == 1 else join(root_dir, "page", str(number))
+        pager = {
+            "number": number,
+            "total": len(chunks),
+            "prev": None
+            if number == 1
+            else url_of(
+                config, root_dir if number == 2 else join(root_dir, "page", str(number - 1))
+            ),
+            "next": None
+            if number == len(chunks)
+            else url_of(config, join(root_dir, "page", str(number + 1))),
+        }
+        cards = tuple(card(p, lang) for p in chunk)
+        context = {**base, "entries": cards, "pager": pager, "is_home": number == 1}
+        outputs.append(
+            Output(
+                join(folder, "index.html"),
+                "listing",
+                planner.key("listing", "index.html", cards, pager, nav),
+                "index.html",
+                context,
+            )
+        )
+    tagged = _tag_members(site, lang, entries)
+    tag_index = tuple(
+        (_tag_link(config, lang, tag), len(members)) for tag, members in tagged.items()
+    )
+    outputs.append(
+        Output(
+            join(root_dir, "tags", "index.html"),
+            "tags",
+            planner.key("tags", "tags.html", tag_index, nav),
+            "tags.html",
+            {**base, "tags": tag_index},
+        )
+    )
+    for tag, members in tagged.items():
+        links = tuple(link(p, lang) for p in members)
+        tag_link = _tag_link(config, lang, tag)
+        outputs.append(
+            Output(
+                join(tag_dir(config, lang, tag), "index.html"),
+                "tag",
+                planner.key("tag", "tag.html", tag_link, links, nav),
+                "tag.html",
+                {**base, "tag": tag_link, "entries": links},
+            )
+        )
+    years: dict[int, list[Link]] = {}
+    for page in entries:
+        if page.date:
+            years.setdefault(page.date.year, []).append(link(page, lang))
+    archive = tuple((year, tuple(items)) for year, items in sorted(years.items(), reverse=True))
+    outputs.append(
+        Output(
+            join(root_dir, "archive", "index.html"),
+            "archive",
+            planner.key("archive", "archive.html", archive, nav),
+            "archive.html",
+            {**base, "years": archive},
+        )
+    )
+    outputs.append(
+        Output(
+            join(root_dir, "404.html"), "404", planner.key("404", "404.html", nav), "404.html", base
+        )
+    )
+    return outputs
+
+
+def _tag_link(config: Config, lang: str, tag: str) -> TagLink:
+    return TagLink(
+        tag,
+        config.tag_labels.get(tag, {}).get(lang, tag),
+        url_of(config, tag_dir(config, lang, tag)),
+    )
+
+
+def _tag_members(site: Site, lang: str, entries: list[Page]) -> dict[str, list[Page]]:
+    tagged: dict[str, list[Page]] = {}
+    undated = [p for p in site.pages if p.lang == lang and p.kind == "page"]
+    for page in [*entries, *undated]:
+        for tag in page.tags:
+            tagged.setdefault(tag.id, []).append(page)
+    return dict(sorted(tagged.items()))
+
+
+def _sitemap(planner: Planner) -> Output:
+    entries = tuple(
+        (p.url, p.updated or p.date, tuple((t.lang, t.url) for t in p.translations), p.lang)
+        for p in planner.site.pages
+    )
+    return Output(
+        "sitemap.xml", "sitemap", planner.key("sitemap", None, entries), None, {"entries": entries}
+    )

@@ -1,0 +1,143 @@
+"""The Jinja2 environment: site layouts over built-in ones, i18n, filters, template digests.
+
+A template's digest covers everything it pulls in through extends/include/import, so an output's
+key changes exactly when a template it uses changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2 import meta as jinja_meta
+from jinja2 import pass_context
+from markupsafe import Markup
+
+from .captions import format_timestamp
+from .config import Config
+from .errors import SiteError
+from .i18n import Catalogs, format_date, format_number
+from .openness import filters as openness_filters
+from .urls import absolute
+from .video import video_info, video_time_url
+
+
+def layout_dirs(site_dir: Path, builtin_root: Path) -> list[Path]:
+    """The site's own layouts first, then Aloud's: a site may override any single template."""
+    return [d for d in (site_dir / "layouts", builtin_root / "layouts") if d.is_dir()]
+
+
+def make_environment(config: Config, dirs: list[Path], catalogs: Catalogs) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
+        autoescape=True,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+
+    @pass_context
+    def gettext(context: Any, message: str) -> str:
+        return catalogs.gettext(context["lang"], message)
+
+    @pass_context
+    def ngettext(context: Any, singular: str, plural: str, n: int) -> str:
+        return catalogs.ngettext(context["lang"], singular, plural, n)
+
+    @pass_context
+    def pgettext(context: Any, ctx: str, message: str) -> str:
+        return catalogs.pgettext(context["lang"], ctx, message)
+
+    env.install_gettext_callables(gettext, ngettext, newstyle=True, pgettext=pgettext)  # type: ignore[attr-defined]
+    env.filters.update(_filters(config))
+    env.filters.update(openness_filters(config))
+    env.filters["video_info"] = video_info
+    env.filters["video_time_url"] = video_time_url
+    env.globals.update({"config": config, "languages": config.languages})
+    return env
+
+
+def _filters(config: Config) -> dict[str, Callable]:
+    @pass_context
+    def date_filter(context: Any, value: dt.datetime | None, fmt: str | None = None) -> str:
+        return format_date(value, config.language(context["lang"]), fmt)
+
+    @pass_context
+    def number_filter(context: Any, value: float) -> str:
+        return format_number(value, config.language(context["lang"]))
+
+    def iso(value: dt.datetime | None) -> str:
+        return value.isoformat() if value else ""
+
+    def to_json(value: Any) -> Markup:
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+        return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+    return {
+        "date": date_filter,
+        "number": number_filter,
+        "iso": iso,
+        "absolute": lambda url: absolute(config, url),
+        "timestamp": format_timestamp,
+        "tojson_safe": to_json,
+        "lang_name": lambda code: config.language(code).name,
+        "seconds": lambda value: int(value),
+    }
+
+
+class TemplateDigests:
+    """Digest of a template together with every template it references, computed once each."""
+
+    def __init__(self, env: jinja2.Environment) -> None:
+        self.env = env
+        self._own: dict[str, str] = {}
+        self._refs: dict[str, tuple[str, ...] | None] = {}
+        self._closure: dict[str, str] = {}
+
+    def _load(self, name: str) -> None:
+        if name in self._own:
+            return
+        try:
+            source, filename, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
+        except jinja2.TemplateNotFound:
+            raise SiteError(None, None, f"missing template '{name}'") from None
+        self._own[name] = hashlib.sha256(f"{filename}\0{source}".encode()).hexdigest()
+        try:
+            refs = jinja_meta.find_referenced_templates(self.env.parse(source))
+            listed = list(refs)
+        except jinja2.TemplateSyntaxError as exc:
+            raise SiteError(filename, exc.lineno, f"template error: {exc.message}") from None
+        # A dynamic include (None) could pull in anything: depend on every template.
+        self._refs[name] = None if None in listed else tuple(sorted(set(listed)))
+
+    def digest(self, name: str) -> str:
+        if name in self._closure:
+            return self._closure[name]
+        seen: set[str] = set()
+        stack = [name]
+        everything = False
+        while stack:
+            current = stack.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            self._load(current)
+            refs = self._refs[current]
+            if refs is None:
+                everything = True
+                continue
+            stack.extend(refs)
+        if everything:
+            seen |= set(self.env.list_templates(extensions=["html", "xml", "txt", "xsl", "json"]))
+            for other in seen:
+                self._load(other)
+        joined = "\0".join(f"{n}:{self._own[n]}" for n in sorted(seen))
+        self._closure[name] = hashlib.sha256(joined.encode()).hexdigest()[:24]
+        return self._closure[name]
