@@ -64,6 +64,9 @@ def assemble(
         result = parsed[rel]
         if isinstance(result, ParsedMarkdown) and result.rendered.refs:
             page.body = _resolve_links(page, result, url_for_rel, hidden, errors)
+        if isinstance(result, ParsedMarkdown):
+            page.video = _resolve_media(page, rel, "video", result.meta, static_urls, errors)
+            page.poster = _resolve_media(page, rel, "poster", result.meta, static_urls, errors)
 
     talk_statics = add_talk_pages(config, sources, parsed, pages, page_by_rel, errors)
     _check_unique_outputs(pages, sources, errors)
@@ -115,6 +118,20 @@ def _resolve_links(
             target = "#"
         urls.append(target + ref.fragment)
     return resolve_refs(page.body, urls)
+
+
+def _resolve_media(
+    page: Page, rel: str, key: str, meta: Meta, static_urls: dict[str, str], errors: list[SiteError]
+) -> str | None:
+    """A relative `video:`/`poster:` is a file beside the Markdown, like a relative link."""
+    value = getattr(page, key)
+    if not value or value.startswith("/") or "://" in value:
+        return value
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(rel), value))
+    if target not in static_urls:
+        errors.append(SiteError(page.source_rel, meta.line_of(key), f"{key}: no file {target} in content/"))
+        return None
+    return static_urls[target]
 
 
 def _language_of(source: Source, meta: Meta, config: Config, display: str) -> str:

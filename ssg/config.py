@@ -218,6 +218,8 @@ def load_config(site_dir: Path) -> Config:
         message = str(exc).split(" (at line")[0]
         if line is None and "(at line " in str(exc):
             line = int(str(exc).split("(at line ")[1].split(",")[0])
+        elif line is None and "end of document" in str(exc):
+            line = data.count(b"\n") or 1
         raise SiteError(path, line, f"invalid TOML: {message}") from None
     return config_from_dict(raw, site_dir, path, data)
 

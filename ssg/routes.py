@@ -297,6 +297,31 @@ def _listings(planner: Planner, lang: str, nav: tuple, homes: dict[str, str]) ->
             join(root_dir, "404.html"), "404", planner.key("404", "404.html", nav), "404.html", base
         )
     )
+    outputs.extend(_author_pages(planner, lang, base, nav, entries))
+    return outputs
+
+
+def _author_pages(
+    planner: Planner, lang: str, base: dict, nav: tuple, entries: list[Page]
+) -> list[Output]:
+    """One page per author per language: bio in that language, links, and what they wrote."""
+    config = planner.config
+    outputs = []
+    for author in config.authors:
+        wrote = tuple(
+            link(p, lang) for p in entries if author.id in p.authors or author.id in p.contributors
+        )
+        bio = author.bio.get(lang) or author.bio.get(config.default_language) or author.bio.get("*", "")
+        folder = join(lang_dir(config, lang), "authors", author.id)
+        outputs.append(
+            Output(
+                join(folder, "index.html"),
+                "author",
+                planner.key("author", "author.html", author, bio, wrote, nav),
+                "author.html",
+                {**base, "author": author, "bio": bio, "entries": wrote},
+            )
+        )
     return outputs
 
 

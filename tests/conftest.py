@@ -1,0 +1,85 @@
+"""Shared fixtures: temporary sites written from inline file trees."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from ssg.builder import Builder, BuildOptions, BuildResult
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+
+BASIC_CONFIG = """
+title = "Test site"
+base_url = "https://example.org/"
+default_language = "en"
+author = "ann"
+
+[languages.en]
+name = "English"
+
+[languages.nl]
+name = "Nederlands"
+
+[languages.sv]
+name = "Svenska"
+
+[authors.ann]
+name = "Ann Example"
+"""
+
+
+def write_tree(root: Path, files: dict[str, str | bytes]) -> None:
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content).lstrip("\n"), encoding="utf-8")
+
+
+class SiteMaker:
+    """Writes a site into a temporary folder and builds it."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def write(self, files: dict[str, str | bytes]) -> None:
+        write_tree(self.root, files)
+
+    def options(self, **changes) -> BuildOptions:
+        values = {"site_dir": self.root, "output_dir": self.root / "public", "quiet": True, "jobs": 1}
+        values.update(changes)
+        return BuildOptions(**values)
+
+    def build(self, **changes) -> BuildResult:
+        return Builder(self.options(**changes)).build()
+
+    def read(self, rel: str) -> str:
+        return (self.root / "public" / rel).read_text(encoding="utf-8")
+
+    def exists(self, rel: str) -> bool:
+        return (self.root / "public" / rel).exists()
+
+
+@pytest.fixture
+def make_site(tmp_path: Path) -> Callable[..., SiteMaker]:
+    def make(files: dict[str, str | bytes] | None = None, config: str = BASIC_CONFIG) -> SiteMaker:
+        site = SiteMaker(tmp_path / "site")
+        site.root.mkdir(parents=True, exist_ok=True)
+        site.write({"site.toml": config, **(files or {})})
+        return site
+
+    return make
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under a folder, for byte-for-byte comparisons of builds."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
