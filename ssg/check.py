@@ -106,6 +106,8 @@ class _Checker:
     def __init__(
         self, public: Path, base_url: str, sources: Mapping[str, Path], site_dir: Path | None
     ) -> None:
+        if not public.is_dir():  # an empty result must mean "no problems", never "no site"
+            raise FileNotFoundError(f"no output folder at {public}")
         base = urlsplit(base_url)
         self.public = public
         self.scheme = base.scheme.lower() or "https"

@@ -176,6 +176,11 @@ def test_broken_links_are_located_in_the_source(tmp_path: Path) -> None:
     )
 
 
+def test_missing_output_folder_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        check_output(tmp_path / "public", BASE)
+
+
 def test_source_folder_found_from_site_toml(tmp_path: Path) -> None:
     src = write(tmp_path / "site", {"site.toml": "", "content/pages/a.md": "[x](/x/)\n"})
     pub = write(tmp_path / "public", {"a/index.html": page("A", '<a href="/x/">x</a>')})
