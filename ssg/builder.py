@@ -11,6 +11,9 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
+from typing import Any
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -55,6 +58,7 @@ class BuildOptions:
 class BuildResult:
     planned: int = 0
     rendered: int = 0
+    rendered_paths: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)  # output paths whose bytes changed
     deleted: list[str] = field(default_factory=list)
     warnings: list[SiteWarning] = field(default_factory=list)
@@ -80,6 +84,10 @@ class Builder:
         self.catalogs: Catalogs | None = None
         self.template_digests: TemplateDigests | None = None
         self.parallel_ok = True
+        self._history_cache: dict[str, dict] = {}
+        self._history_signature: tuple | None = None
+        # The preview server passes its `committing` here, so requests wait while files change.
+        self.commit_guard: Callable[[], AbstractContextManager[Any]] = nullcontext
 
     # -- inputs ----------------------------------------------------------------------------
     def _config(self) -> Config:
@@ -128,6 +136,14 @@ class Builder:
         return result
 
     # -- the build -------------------------------------------------------------------------
+    def forget(self, paths: set[str]) -> None:
+        """Paths the watcher saw change: re-read them even if size and mtime look the same."""
+        content = str((self.options.site_dir / "content").resolve())
+        for path in paths:
+            resolved = os.path.abspath(path)
+            if resolved.startswith(content + os.sep):
+                self.digests.pop(os.path.relpath(resolved, content).replace(os.sep, "/"), None)
+
     def build(self) -> BuildResult:
         started = time.perf_counter()
         progress = Progress(quiet=self.options.quiet)
@@ -141,7 +157,7 @@ class Builder:
         self.cache.load(config)
         parsed, parse_errors = self._parse(sources, digests, progress)
         errors.extend(parse_errors)
-        history = _git_history(config, sources) if config.repository.get("history", True) else {}
+        history = self._history(config, sources)
         site, assemble_errors = assemble(config, sources, parsed, self.options.drafts, history)
         errors.extend(assemble_errors)
         if errors:
@@ -186,6 +202,20 @@ class Builder:
         self.cache.retain_parsed(set(digests))
         return parsed, errors
 
+    def _history(self, config: Config, sources: list[Source]) -> dict[str, dict]:
+        """Git dates and change lists; recomputed only when HEAD moved or files appeared."""
+        from .history import git_history, head_signature
+
+        if not config.repository.get("history", True):
+            return {}
+        signature = (head_signature(config.site_dir), len(sources))
+        if signature[0] == "":
+            return {}  # not a git repository
+        if signature[0] is None or signature != self._history_signature:
+            self._history_cache = git_history(config, sources)
+            self._history_signature = signature
+        return self._history_cache
+
     def _jobs(self, count: int, threshold: int) -> int:
         if not self.parallel_ok or count < threshold:
             return 1
@@ -200,7 +230,9 @@ class Builder:
         planned = {o.path: o for o in outputs}
         dirty = [o for o in outputs if fresh or previous.get(o.path) != o.key]
         jobs = self._jobs(len(dirty), threshold=200)
-        result = BuildResult(planned=len(outputs), rendered=len(dirty))
+        result = BuildResult(
+            planned=len(outputs), rendered=len(dirty), rendered_paths=sorted(o.path for o in dirty)
+        )
         if fresh:
             writer = StagingWriter(output_dir)
             try:
@@ -208,13 +240,15 @@ class Builder:
             except BaseException:
                 writer.abort()
                 raise
-            writer.commit()
+            with self.commit_guard():
+                writer.commit()
             result.written = sorted(planned)
         else:
             rendered: dict[str, bytes] = {}
             render_many(env, config, dirty, jobs, progress, rendered.__setitem__)
             deleted = sorted(set(previous) - set(planned))
-            changed = write_incremental(output_dir, rendered, deleted)
+            with self.commit_guard():
+                changed = write_incremental(output_dir, rendered, deleted)
             result.deleted = deleted
             result.written = changed
         self.cache.set_output_keys({o.path: o.key for o in outputs})
@@ -269,12 +303,6 @@ def _check_collisions(outputs: list[Output]) -> None:
 def _sorted_errors(errors: list[SiteError]) -> list[SiteError]:
     unique = {str(e): e for e in errors}
     return [unique[k] for k in sorted(unique)]
-
-
-def _git_history(config: Config, sources: list[Source]) -> dict[str, dict]:
-    from .history import git_history
-
-    return git_history(config, sources)
 
 
 def default_output(site_dir: Path) -> Path:

@@ -18,7 +18,6 @@ from . import __version__
 from .config import Config
 
 MAGIC = b"ALOUD-CACHE-1\n"
-_FILE = "state.pickle"
 
 
 class BuildCache:
@@ -32,13 +31,20 @@ class BuildCache:
         self._loaded = False
         self._dirty = False
 
+    @property
+    def path(self) -> Path:
+        """One state file per output folder, so `serve --drafts` does not spoil public/'s."""
+        assert self.state_dir is not None
+        tag = hashlib.blake2b(self.output_dir.encode(), digest_size=4).hexdigest()
+        return self.state_dir / f"state-{tag}.pickle"
+
     # -- persistence ---------------------------------------------------------------------
     def load(self, config: Config) -> None:
         if self._loaded or self.state_dir is None:
             self._loaded = True
             return
         self._loaded = True
-        data = read_cache_file(self.state_dir / _FILE)
+        data = read_cache_file(self.path)
         if not isinstance(data, dict) or data.get("version") != __version__:
             return
         parsed = data.get("parsed")
@@ -58,7 +64,7 @@ class BuildCache:
             "parsed": self._parsed,
             "keys": self._keys,
         }
-        write_cache_file(self.state_dir / _FILE, payload)
+        write_cache_file(self.path, payload)
         self._dirty = False
 
     # -- parse results -------------------------------------------------------------------
