@@ -59,6 +59,16 @@ class Transcript:
     caption_format: str  # "vtt" | "srt"
     text_url: str  # plain-text download
     duration: float
+    anchors: tuple[str, ...] = ()  # unique "t=754" ids, parallel to paragraphs
+
+    def anchor_at(self, seconds: float) -> str:
+        """The id of the paragraph being spoken at `seconds` (for chapter links)."""
+        found = self.anchors[0] if self.anchors else f"t={int(seconds)}"
+        for paragraph, anchor in zip(self.paragraphs, self.anchors, strict=True):
+            if paragraph.start > seconds + 0.5:
+                break
+            found = anchor
+        return found
 
 
 @dataclass(frozen=True)

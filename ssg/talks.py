@@ -98,6 +98,7 @@ def add_talk_pages(
                 caption_format=track.format,
                 text_url=page.url + "transcript.txt",
                 duration=track.duration,
+                anchors=paragraph_anchors(paragraphs),
             )
             if not page.chapters and track.chapters:
                 page.chapters = track.chapters
@@ -110,6 +111,21 @@ def add_talk_pages(
         for page in owners:
             page.caption_tracks = tuple(tracks)
     return statics
+
+
+def paragraph_anchors(paragraphs: list) -> tuple[str, ...]:
+    """`t=754` for each paragraph; two starting in the same second get `t=754.6` (ids stay unique)."""
+    anchors: list[str] = []
+    seen: set[str] = set()
+    for paragraph in paragraphs:
+        anchor = f"t={int(paragraph.start)}"
+        if anchor in seen:
+            anchor = f"t={paragraph.start:.1f}"
+            while anchor in seen:
+                anchor += "0"
+        seen.add(anchor)
+        anchors.append(anchor)
+    return tuple(anchors)
 
 
 def _translation_page(config: Config, primary: Page, lang: str) -> Page:

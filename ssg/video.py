@@ -59,11 +59,13 @@ def video_info(video: str | None, page_url: str) -> Media | None:
     return None
 
 
-def video_time_url(video: str | None, seconds: int, page_url: str) -> str:
+def video_time_url(video: str | None, seconds: int, page_url: str, anchor: str = "") -> str:
     """Where a time link goes without JavaScript: the platform's own time URL or our anchor."""
     media = video_info(video, page_url)
-    if media is None or media.provider in ("file", "link"):
-        return f"#t={seconds}"
+    if media is None or media.provider == "link":
+        return f"#{anchor or f't={seconds}'}"
+    if media.provider == "file":
+        return f"{media.src}#t={seconds}"  # a media fragment: browsers start the file there
     if media.provider == "youtube":
         return f"{media.watch}&t={seconds}s"
     if media.provider == "vimeo":
