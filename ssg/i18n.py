@@ -15,7 +15,7 @@ from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as babel_format_date
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -104,7 +104,9 @@ def load_catalogs(config: Config, search_dirs: list[Path], template_ids: list[st
                 merged = catalog
             else:
                 for message in catalog:
-                    if message.id and message.string and not message.fuzzy:
+                    if message.id and _translated(message):
+                        # Catalog.__setitem__ keeps an existing msgstr: remove it so the site wins.
+                        merged.delete(message.id, message.context)
                         merged[message.id] = message
         buffer = io.BytesIO()
         if merged is not None:
@@ -114,18 +116,23 @@ def load_catalogs(config: Config, search_dirs: list[Path], template_ids: list[st
         else:
             translations[language.code] = Translations()
         if language.code != "en":
-            done = {m.id for m in merged if m.id and m.string and not m.fuzzy} if merged else set()
+            done = {_key(m.id) for m in merged if m.id and _translated(m)} if merged else set()
             fuzzy[language.code] = (
-                sorted(str(m.id) for m in merged if m.fuzzy and m.id) if merged else []
+                sorted(_key(m.id) for m in merged if m.fuzzy and m.id) if merged else []
             )
-            missing[language.code] = [
-                m for m in template_ids if m not in done and _key(m) not in done
-            ]
+            missing[language.code] = [m for m in template_ids if m not in done]
     return Catalogs(translations, missing, fuzzy, hasher.hexdigest())
 
 
-def _key(message_id: str | tuple) -> str | tuple:
-    return message_id
+def _key(message_id: str | tuple) -> str:
+    """A plural message by its singular msgid, which is how template_message_ids lists it."""
+    return message_id[0] if isinstance(message_id, tuple | list) else message_id
+
+
+def _translated(message: Message) -> bool:
+    """Every form filled in (a plural's msgstr is a tuple, truthy even when all empty)."""
+    forms = message.string if isinstance(message.string, tuple | list) else (message.string,)
+    return bool(forms) and all(forms) and not message.fuzzy
 
 
 def format_date(

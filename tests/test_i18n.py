@@ -15,7 +15,6 @@ import pytest
 from babel.messages.catalog import Message
 from babel.messages.plurals import get_plural
 
-import ssg.i18n
 from ssg import catalogs as tool
 from ssg.builder import Builder, BuildOptions
 from ssg.config import Config, load_config
@@ -35,15 +34,6 @@ PLURAL_FORMS = {
     "fr": (2, "(n > 1)"),
     "ar": (6, get_plural("ar").plural_expr),
 }
-# ssg/i18n.py's load_catalogs (a) counts plural msgids as missing, since it compares the
-# template's singular ids with Babel's (singular, plural) tuples, and (b) lets a built-in msgstr
-# win over a site's, since Catalog.__setitem__ keeps an existing string. Until that is fixed
-# (the fix also makes `_key` map a plural id to its singular), these tests are expected to fail.
-_key = getattr(ssg.i18n, "_key", None)
-_I18N_FIXED = callable(_key) and _key(("a", "b")) == "a"
-NEEDS_I18N_FIX = pytest.mark.xfail(
-    not _I18N_FIXED, reason="ssg/i18n.py load_catalogs: plural ids and site overrides"
-)
 COMMENT = ("%(num)d comment", "%(num)d comments")
 MINUTES = ("%(num)d minute read", "%(num)d minutes read")
 
@@ -137,7 +127,6 @@ def test_placeholders_in_msgstr_match_msgid(lang: str) -> None:
             message.string % dict.fromkeys((name for name, _ in wanted), 1)  # formats cleanly
 
 
-@NEEDS_I18N_FIX
 def test_builds_warn_of_no_untranslated_strings(shipped: tuple[Config, Catalogs]) -> None:
     catalogs = shipped[1]
     assert {lang: ids for lang, ids in catalogs.missing.items() if ids} == {}
@@ -250,7 +239,6 @@ msgstr "Alle berichten"
 """
 
 
-@NEEDS_I18N_FIX
 def test_site_catalog_overrides_one_string(tmp_path: Path, layout_ids: list[str]) -> None:
     config = make_config(tmp_path, {"en": "English", "nl": "Nederlands"})
     (tmp_path / "i18n").mkdir()
@@ -262,7 +250,6 @@ def test_site_catalog_overrides_one_string(tmp_path: Path, layout_ids: list[str]
     assert catalogs.gettext("en", "Archive") == "Archive"
 
 
-@NEEDS_I18N_FIX
 def test_site_override_reaches_the_built_pages(tmp_path: Path) -> None:
     site = tmp_path / "site"
     files = {
