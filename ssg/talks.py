@@ -42,7 +42,8 @@ def standalone_talk(source: Source, result: ParsedCaptions, sources: list[Source
         date = parse_date(match.group(1), "date", f"content/{source.rel}", None)
         name = match.group(2) or name
     title = re.sub(r"[-_]+", " ", name).strip().capitalize()
-    meta = Meta(title=title, date=date, slug=posixpath.basename(source.key))
+    slug = name if match else posixpath.basename(source.key)
+    meta = Meta(title=title, date=date, slug=slug)
     return ParsedMarkdown(source.rel, result.digest, meta, Rendered("", (), (), "", 0))
 
 
