@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class SiteError(Exception):
     """A problem in the user's site, located as precisely as we know."""
 
