@@ -65,10 +65,24 @@ class BuildResult:
     seconds: float = 0.0
     site: Site | None = None
     changed_urls: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)  # phase -> seconds
 
     @property
     def unchanged(self) -> int:
         return self.planned - len([w for w in self.written if w not in self.deleted])
+
+
+class PhaseTimer:
+    """Wall time per build phase, for the benchmark and `--debug`."""
+
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = self.laps.get(name, 0.0) + now - self._last
+        self._last = now
 
 
 class Builder:
@@ -84,6 +98,7 @@ class Builder:
         self.catalogs: Catalogs | None = None
         self.template_digests: TemplateDigests | None = None
         self.parallel_ok = True
+        self.static_digests: dict[str, tuple[tuple[int, int], str]] = {}
         self._history_cache: dict[str, dict] = {}
         self._history_signature: tuple | None = None
         # The preview server passes its `committing` here, so requests wait while files change.
@@ -146,20 +161,26 @@ class Builder:
 
     def build(self) -> BuildResult:
         started = time.perf_counter()
+        timer = PhaseTimer()
         progress = Progress(quiet=self.options.quiet)
         config = self._config()
         env, catalogs, template_digests = self._environment(config)
+        timer.lap("config")
         content_dir = self.options.site_dir / "content"
         if not content_dir.is_dir():
             raise BuildFailed([SiteError(content_dir, None, "no content/ folder")])
         sources, errors = discover(content_dir, config.language_codes, config.private_folders)
         digests = self._read_digests(sources)
+        timer.lap("discover")
         self.cache.load(config)
+        timer.lap("cache")
         parsed, parse_errors = self._parse(sources, digests, progress)
         errors.extend(parse_errors)
+        timer.lap("parse")
         history = self._history(config, sources)
         site, assemble_errors = assemble(config, sources, parsed, self.options.drafts, history)
         errors.extend(assemble_errors)
+        timer.lap("assemble")
         if errors:
             raise BuildFailed(_sorted_errors(errors))
         warnings = [*site.warnings, *catalogs.warnings()]
@@ -168,18 +189,37 @@ class Builder:
             outputs = plan(site, template_digests, key)
             outputs.extend(plan_feeds(site, template_digests, key, warnings))
             outputs.extend(asset_outputs(config, self.options.site_dir, BUILTIN_ROOT, key))
-            outputs.extend(_static_outputs(site, key))
+            outputs.extend(self._static_outputs(site, key))
             outputs.extend(host_outputs(site, key))
         except SiteError as error:
             raise BuildFailed([error]) from None
         _check_collisions(outputs)
-        result = self._render_and_commit(config, env, outputs, progress)
+        timer.lap("plan")
+        result = self._render_and_commit(config, env, outputs, progress, timer)
         result.warnings = warnings
         result.site = site
-        result.seconds = time.perf_counter() - started
         self.cache.save()
+        timer.lap("save cache")
+        result.seconds = time.perf_counter() - started
+        result.timings = timer.laps
         progress.done(result)
         return result
+
+    def _static_outputs(self, site: Site, key: str) -> list[Output]:
+        """Copies of content files; their digests come from the same (size, mtime) memo."""
+        from .model import digest
+
+        outputs = []
+        for out, source_path in site.statics:
+            path = Path(source_path)
+            stat = path.stat()
+            signature = (stat.st_size, stat.st_mtime_ns)
+            known = self.static_digests.get(source_path)
+            if not known or known[0] != signature:
+                known = (signature, file_digest(path.read_bytes()))
+                self.static_digests[source_path] = known
+            outputs.append(Output(out, "copy", digest("copy", key, known[1]), copy_from=source_path))
+        return outputs
 
     def _parse(
         self, sources: list[Source], digests: dict[str, str], progress: Progress
@@ -222,13 +262,22 @@ class Builder:
         return self.options.jobs or os.cpu_count() or 1
 
     def _render_and_commit(
-        self, config: Config, env: jinja2.Environment, outputs: list[Output], progress: Progress
+        self,
+        config: Config,
+        env: jinja2.Environment,
+        outputs: list[Output],
+        progress: Progress,
+        timer: PhaseTimer,
     ) -> BuildResult:
         output_dir = self.options.output_dir
         previous = self.cache.output_keys()
         fresh = not previous or not output_dir.is_dir()
         planned = {o.path: o for o in outputs}
-        dirty = [o for o in outputs if fresh or previous.get(o.path) != o.key]
+        dirty = [
+            o
+            for o in outputs
+            if fresh or previous.get(o.path) != o.key or not (output_dir / o.path).exists()
+        ]
         jobs = self._jobs(len(dirty), threshold=200)
         result = BuildResult(
             planned=len(outputs), rendered=len(dirty), rendered_paths=sorted(o.path for o in dirty)
@@ -237,6 +286,7 @@ class Builder:
             writer = StagingWriter(output_dir)
             try:
                 render_many(env, config, dirty, jobs, progress, writer.write)
+                timer.lap("render")
             except BaseException:
                 writer.abort()
                 raise
@@ -246,6 +296,7 @@ class Builder:
         else:
             rendered: dict[str, bytes] = {}
             render_many(env, config, dirty, jobs, progress, rendered.__setitem__)
+            timer.lap("render")
             deleted = sorted(set(previous) - set(planned))
             with self.commit_guard():
                 changed = write_incremental(output_dir, rendered, deleted)
@@ -253,6 +304,7 @@ class Builder:
             result.written = changed
         self.cache.set_output_keys({o.path: o.key for o in outputs})
         result.changed_urls = sorted({_url_of_output(config, p) for p in result.written})
+        timer.lap("write")
         return result
 
 
@@ -270,16 +322,6 @@ def _tree_fingerprint(dirs: list[Path]) -> str:
                 stat = path.stat()
                 parts.append(f"{path}:{stat.st_size}:{stat.st_mtime_ns}")
     return str(hash("\n".join(parts)))
-
-
-def _static_outputs(site: Site, key: str) -> list[Output]:
-    from .model import digest
-
-    outputs = []
-    for out, source_path in site.statics:
-        data_digest = file_digest(Path(source_path).read_bytes())
-        outputs.append(Output(out, "copy", digest("copy", key, data_digest), copy_from=source_path))
-    return outputs
 
 
 def _check_collisions(outputs: list[Output]) -> None:
@@ -305,15 +347,3 @@ def _sorted_errors(errors: list[SiteError]) -> list[SiteError]:
     return [unique[k] for k in sorted(unique)]
 
 
-def default_output(site_dir: Path) -> Path:
-    return site_dir / "public"
-
-
-def site_root_from(path: str | None) -> Path:
-    root = Path(path) if path else Path.cwd()
-    if not (root / CONFIG_NAME).exists() and path is None and (BUILTIN_ROOT / CONFIG_NAME).exists():
-        root = BUILTIN_ROOT
-    return root.resolve()
-
-
-__all__ = ["Builder", "BuildOptions", "BuildResult", "BuildFailed", "__version__", "sys"]

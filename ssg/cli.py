@@ -110,9 +110,13 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 def site_dir_of(args: argparse.Namespace) -> Path:
-    from .builder import site_root_from
-
-    return site_root_from(getattr(args, "source", None))
+    """The site folder: -s, else the current folder, else (in a clone) the bundled sample site."""
+    path = getattr(args, "source", None)
+    root = Path(path) if path else Path.cwd()
+    builtin = Path(__file__).resolve().parent.parent
+    if path is None and not (root / "site.toml").exists() and (builtin / "site.toml").exists():
+        root = builtin
+    return root.resolve()
 
 
 if __name__ == "__main__":  # pragma: no cover

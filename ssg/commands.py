@@ -1,17 +1,26 @@
-"""What each subcommand does, once the CLI has parsed its arguments."""
+"""What each subcommand does, once the CLI has parsed its arguments.
+
+Heavy modules are imported inside the functions, so that `aloud build` on an unchanged site can
+answer from `fastpath` without loading Jinja2, markdown-it or Babel at all.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .builder import Builder, BuildOptions, BuildResult
+from . import __version__, fastpath
 from .cli import site_dir_of
-from .errors import SiteWarning
+
+if TYPE_CHECKING:
+    from .builder import BuildOptions
 
 
 def options_from(args: argparse.Namespace, drafts: bool | None = None) -> BuildOptions:
+    from .builder import BuildOptions
+
     site_dir = site_dir_of(args)
     output = Path(args.output).resolve() if args.output else site_dir / "public"
     return BuildOptions(
@@ -25,14 +34,37 @@ def options_from(args: argparse.Namespace, drafts: bool | None = None) -> BuildO
     )
 
 
-def print_warnings(warnings: list[SiteWarning]) -> None:
+def print_warnings(warnings: list) -> None:
     for warning in warnings:
         print(warning, file=sys.stderr)
 
 
 def run_build(args: argparse.Namespace) -> int:
-    result: BuildResult = Builder(options_from(args)).build()
+    site_dir = site_dir_of(args)
+    output = Path(args.output).resolve() if args.output else site_dir / "public"
+    fast_options = {"drafts": args.drafts, "base_url": args.base_url, "version": __version__, "output": str(output)}
+    use_cache = not args.no_cache
+    if use_cache:
+        same, signature, warnings, count = fastpath.unchanged(site_dir, output, fast_options)
+        if same:
+            print_warnings(warnings)
+            if not args.quiet:
+                print(f"built {count} files: nothing changed since the last build", file=sys.stderr)
+            return 0
+    else:
+        fastpath.forget(site_dir, output)
+    from .builder import Builder
+
+    if use_cache:
+        signature = fastpath.inputs_signature(site_dir, fast_options)
+    result = Builder(options_from(args)).build()
     print_warnings(result.warnings)
+    if use_cache:
+        fastpath.record(site_dir, output, fast_options, signature, [str(w) for w in result.warnings])
+    if args.debug:
+        from .progress import format_timings
+
+        print(f"phases: {format_timings(result.timings)}", file=sys.stderr)
     return 0
 
 
@@ -45,6 +77,7 @@ def run_new(args: argparse.Namespace) -> int:
 
 
 def run_translations(args: argparse.Namespace) -> int:
+    from .builder import Builder
     from .translations import report
 
     result = Builder(options_from(args)).build()

@@ -12,25 +12,7 @@ from pathlib import Path
 
 from .config import Config
 from .discover import Source
-
-
-def head_signature(site_dir: Path) -> str | None:
-    """What HEAD points at, read from .git without a subprocess (cheap enough for every rebuild)."""
-    for folder in (site_dir, *site_dir.parents):
-        git = folder / ".git"
-        if git.is_dir():
-            try:
-                head = (git / "HEAD").read_text().strip()
-                if head.startswith("ref: "):
-                    ref = git / head[5:]
-                    value = ref.read_text().strip() if ref.is_file() else (git / "packed-refs").read_text()
-                    return f"{head}:{value}"
-                return head
-            except OSError:
-                return None
-        if git.is_file():  # a worktree or submodule: let git decide each time
-            return None
-    return ""
+from .fastpath import head_signature  # noqa: F401 - re-exported for the builder
 
 
 def git_history(config: Config, sources: list[Source], limit: int = 10) -> dict[str, dict]:

@@ -38,3 +38,7 @@ class Progress:
             f"{result.planned - result.rendered} unchanged skipped, "
             f"{len(result.deleted)} removed in {result.seconds:.2f} s\n"
         )
+
+
+def format_timings(timings: dict[str, float]) -> str:
+    return ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in timings.items())

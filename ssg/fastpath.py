@@ -1,0 +1,114 @@
+"""Skip a build whose inputs have not changed at all, before importing anything heavy.
+
+Importing Jinja2, markdown-it, Pygments, Babel and lxml alone costs a few hundred milliseconds,
+more than a whole no-change build should take. So `aloud build` first asks this stdlib-only
+module whether anything could have changed: it compares the stat data of every input (size,
+mtime, ctime and inode, as git's index does; ctime cannot be forged by `cp -p` or rsync), the
+build options, Aloud's own files and the git HEAD against what the last successful build recorded,
+and checks that every output it wrote is still there with the size it had. Any difference,
+however small, falls through to the real build, which decides by content digests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+BUILTIN_ROOT = PACKAGE_DIR.parent
+_INPUT_DIRS = ("content", "layouts", "assets", "i18n")
+
+
+def _stat_line(path: str) -> str:
+    stat = os.stat(path)
+    return f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}\0{stat.st_ino}\n"
+
+
+def inputs_signature(site_dir: Path, options: dict) -> str:
+    """A digest of everything a build reads, by stat data; cheap (no file is opened)."""
+    hasher = hashlib.blake2b(digest_size=16)
+    hasher.update(json.dumps(options, sort_keys=True).encode())
+    roots = [site_dir / name for name in _INPUT_DIRS] + [BUILTIN_ROOT / name for name in _INPUT_DIRS[1:]]
+    roots.append(PACKAGE_DIR)
+    for root in roots:
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames.sort()
+            hasher.update(f"{dirpath}/\n".encode())
+            for name in sorted(filenames):
+                if not name.endswith((".pyc", ".swp", "~")):
+                    hasher.update(_stat_line(os.path.join(dirpath, name)).encode())
+    for name in ("site.toml",):
+        path = site_dir / name
+        if path.exists():
+            hasher.update(_stat_line(str(path)).encode())
+    hasher.update(str(_git_head(site_dir)).encode())
+    return hasher.hexdigest()
+
+
+def head_signature(site_dir: Path) -> str | None:
+    """What HEAD points at, read from .git without a subprocess ("" outside a repository)."""
+    for folder in (site_dir, *site_dir.parents):
+        git = folder / ".git"
+        if git.is_dir():
+            try:
+                head = (git / "HEAD").read_text().strip()
+                if head.startswith("ref: "):
+                    ref = git / head[5:]
+                    value = ref.read_text().strip() if ref.is_file() else (git / "packed-refs").read_text()
+                    return f"{head}:{value}"
+                return head
+            except OSError:
+                return None
+        if git.is_file():  # a worktree or submodule: let git decide each time
+            return None
+    return ""
+
+
+def _git_head(site_dir: Path) -> str | None:
+    return head_signature(site_dir)
+
+
+def _state_path(site_dir: Path, output_dir: Path) -> Path:
+    tag = hashlib.blake2b(str(output_dir.resolve()).encode(), digest_size=4).hexdigest()
+    return site_dir / ".aloud" / f"fast-{tag}.json"
+
+
+def record(site_dir: Path, output_dir: Path, options: dict, signature: str, warnings: list[str]) -> None:
+    """After a successful build: remember the inputs and what the output looked like."""
+    files = []
+    for dirpath, _dirnames, filenames in os.walk(output_dir):
+        for name in filenames:
+            path = os.path.join(dirpath, name)
+            files.append([os.path.relpath(path, output_dir), os.stat(path).st_size])
+    files.sort()
+    state = {"inputs": signature, "files": files, "warnings": warnings}
+    path = _state_path(site_dir, output_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_suffix(".tmp")
+    temp.write_text(json.dumps(state))
+    os.replace(temp, path)
+
+
+def forget(site_dir: Path, output_dir: Path) -> None:
+    _state_path(site_dir, output_dir).unlink(missing_ok=True)
+
+
+def unchanged(site_dir: Path, output_dir: Path, options: dict) -> tuple[bool, str, list[str], int]:
+    """(nothing to do?, the inputs' signature, warnings of that build, number of files)."""
+    signature = inputs_signature(site_dir, options)
+    try:
+        state = json.loads(_state_path(site_dir, output_dir).read_text())
+    except (OSError, ValueError):
+        return False, signature, [], 0
+    if not isinstance(state, dict) or state.get("inputs") != signature:
+        return False, signature, [], 0
+    files = state.get("files", [])
+    try:
+        for rel, size in files:
+            if os.stat(os.path.join(output_dir, rel)).st_size != size:
+                return False, signature, [], 0
+    except (OSError, TypeError, ValueError):
+        return False, signature, [], 0
+    return True, signature, list(state.get("warnings", [])), len(files)

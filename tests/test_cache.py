@@ -1,0 +1,107 @@
+"""The persistent cache and the no-change fast path: always safe, never trusted when damaged."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+from conftest import REPO, snapshot
+
+from ssg import fastpath
+from ssg.builder import Builder
+from ssg.cache import read_cache_file
+
+POST = "---\ntitle: Hello\ndate: 2024-01-01\n---\nBody text.\n"
+
+
+def run(site_root, *args):
+    return subprocess.run(
+        [sys.executable, str(REPO / "build.py"), "-s", str(site_root), *args], capture_output=True, text=True
+    )
+
+
+def test_unchanged_site_skips_the_build(make_site):
+    site = make_site({"content/notes/a.md": POST})
+    assert run(site.root).returncode == 0
+    second = run(site.root)
+    assert second.returncode == 0 and "nothing changed" in second.stderr
+
+
+def test_any_change_falls_through(make_site):
+    site = make_site({"content/notes/a.md": POST})
+    run(site.root)
+    (site.root / "content/notes/a.md").write_text(POST.replace("Body", "New"))
+    result = run(site.root)
+    assert "nothing changed" not in result.stderr
+    assert "New text." in site.read("notes/a/index.html")
+    run(site.root)
+    (site.root / "public/notes/a/index.html").unlink()  # a damaged output is rebuilt
+    result = run(site.root)
+    assert "nothing changed" not in result.stderr and site.exists("notes/a/index.html")
+    assert "nothing changed" not in run(site.root, "--drafts").stderr  # other options, other build
+
+
+def test_same_size_edit_with_restored_mtime_is_seen(make_site):
+    site = make_site({"content/notes/a.md": POST})
+    run(site.root)
+    path = site.root / "content/notes/a.md"
+    stat = path.stat()
+    time.sleep(0.01)
+    path.write_text(POST.replace("Body", "Bodx"))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # like rsync -t or cp -p
+    run(site.root)
+    assert "Bodx text." in site.read("notes/a/index.html")  # ctime changed, so not skipped
+
+
+def test_corrupted_cache_is_ignored(make_site):
+    site = make_site({"content/notes/a.md": POST})
+    site.build()
+    reference = snapshot(site.root / "public")
+    for path in (site.root / ".aloud").glob("state-*.pickle"):
+        data = bytearray(path.read_bytes())
+        data[-10] ^= 0xFF
+        path.write_bytes(bytes(data))
+        assert read_cache_file(path) is None
+    for path in (site.root / ".aloud").glob("fast-*.json"):
+        path.write_text("{not json")
+    assert run(site.root).returncode == 0
+    assert snapshot(site.root / "public") == reference
+
+
+def test_deleting_the_cache_is_safe(make_site):
+    site = make_site({"content/notes/a.md": POST})
+    site.build()
+    reference = snapshot(site.root / "public")
+    import shutil
+
+    shutil.rmtree(site.root / ".aloud")
+    site.build()
+    assert snapshot(site.root / "public") == reference
+    assert site.build().written == []  # and the rebuilt cache skips everything again
+
+
+def test_cache_invalidated_by_content_template_config_and_version(make_site, monkeypatch):
+    site = make_site({"content/notes/a.md": POST})
+    site.build()
+    assert Builder(site.options()).build().rendered == 0
+    (site.root / "layouts").mkdir()
+    (site.root / "layouts/404.html").write_text("custom\n")
+    assert Builder(site.options()).build().rendered_paths == ["404.html", "nl/404.html", "sv/404.html"]
+    config = (site.root / "site.toml").read_text().replace("Test site", "Other")
+    (site.root / "site.toml").write_text(config)
+    assert "notes/a/index.html" in Builder(site.options()).build().rendered_paths
+    import ssg
+
+    monkeypatch.setattr(ssg, "__version__", "99.0")
+    monkeypatch.setattr("ssg.cache.__version__", "99.0")
+    monkeypatch.setattr("ssg.routes.__version__", "99.0")
+    assert "notes/a/index.html" in Builder(site.options()).build().rendered_paths
+
+
+def test_fast_signature_covers_aloud_itself(make_site):
+    site = make_site({"content/notes/a.md": POST})
+    first = fastpath.inputs_signature(site.root, {})
+    assert first == fastpath.inputs_signature(site.root, {})
+    assert first != fastpath.inputs_signature(site.root, {"drafts": True})
