@@ -1,0 +1,276 @@
+"""A FeedSpec → RSS 2.0 and Atom 1.0 (through feedgen) or JSON Feed 1.1 bytes.
+
+feedgen stamps "now" into <lastBuildDate>/<updated> and its own version into <generator> unless
+told otherwise; both are set here from the entries, so an unchanged site gives identical bytes.
+What feedgen cannot express (Podcasting 2.0 elements, dc:creator for authors without an email,
+per-entry licence links and languages) is added by the `AloudEntryExtension` below, through
+feedgen's documented extension API (`register_extension`).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Callable
+from typing import Any
+
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
+from feedgen.feed import FeedGenerator
+from lxml import etree
+
+from .config import Config
+from .feed_content import entry_html
+from .feed_model import FeedSpec, Item
+from .feed_strings import section_label
+from .openness import license_name, license_url
+
+PODCAST_NS = "https://podcastindex.org/namespace/1.0"
+DC_NS = "http://purl.org/dc/elements/1.1/"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+GENERATOR = "Aloud"  # without a version, so upgrading Aloud alone does not change feeds
+
+
+class AloudFeedExtension(BaseExtension):
+    """Declares the extra namespaces once, on the root element."""
+
+    def __init__(self) -> None:
+        self.namespaces: dict[str, str] = {}
+
+    def extend_ns(self) -> dict[str, str]:
+        return self.namespaces
+
+
+class AloudEntryExtension(BaseEntryExtension):
+    """Per-entry elements feedgen has no setter for."""
+
+    def __init__(self) -> None:
+        self.item: Item | None = None
+        self.creators: list[str] = []  # RSS: names of authors without an email
+        self.lang: str | None = None  # set in the all-languages feed
+        self.license: tuple[str, str] = ("", "")  # (name, url)
+        self.links: list[dict[str, str]] = []  # what FeedEntry.link() holds
+
+    def _podcast(self, parent: Any) -> None:
+        assert self.item is not None
+        for link in self.item.transcripts:
+            attributes = {"url": link.url, "type": link.type, "language": link.lang}
+            attributes["rel"] = "captions"  # time-coded, as Podcasting 2.0 names caption files
+            etree.SubElement(parent, f"{{{PODCAST_NS}}}transcript", attributes)
+        if self.item.chapters_url:
+            attributes = {"url": self.item.chapters_url, "type": "application/json+chapters"}
+            etree.SubElement(parent, f"{{{PODCAST_NS}}}chapters", attributes)
+
+    def extend_rss(self, item: Any) -> Any:
+        for name in self.creators:
+            etree.SubElement(item, f"{{{DC_NS}}}creator").text = name
+        if self.license[0]:
+            etree.SubElement(item, f"{{{DC_NS}}}rights").text = " ".join(self.license).strip()
+        if self.lang:
+            etree.SubElement(item, f"{{{DC_NS}}}language").text = self.lang
+        self._podcast(item)
+        return item
+
+    def extend_atom(self, entry: Any) -> Any:
+        # feedgen 1.0 writes entry links with their href only (lkiesow/python-feedgen#135):
+        # put back rel, type, hreflang and length, in the order feedgen wrote the links.
+        for element, link in zip(entry.findall("link"), self.links, strict=True):
+            for name in ("rel", "type", "hreflang", "title", "length"):
+                if link.get(name) and element.get(name) is None:
+                    element.set(name, link[name])
+        if self.lang:
+            entry.attrib[XML_LANG] = self.lang
+        if self.license[1]:
+            attributes = {"rel": "license", "type": "text/html", "href": self.license[1]}
+            etree.SubElement(entry, "link", attributes)
+        self._podcast(entry)
+        return entry
+
+
+def feed_title(spec: FeedSpec, config: Config, translate: Callable[[str], str]) -> str:
+    site_title = _site_title(config, spec.lang)
+    if spec.scope == "tag":
+        return f"{site_title} · {spec.label}"
+    if spec.scope == "section":
+        return f"{site_title} · {section_label(spec.name, translate)}"
+    if spec.scope == "all":
+        return f"{site_title} · {translate('All languages')}"
+    return site_title
+
+
+def _site_title(config: Config, lang: str | None) -> str:
+    return (config.language(lang).title if lang else None) or config.title
+
+
+def _description(config: Config, lang: str | None, title: str) -> str:
+    language = config.language(lang) if lang else None
+    return (language.description if language else None) or config.description or title
+
+
+def _people(config: Config, ids: tuple[str, ...]) -> list[dict[str, str]]:
+    """Author ids from site.toml → {name, email, uri}; unknown ids are plain names."""
+    people = []
+    for person_id in ids:
+        author = config.author_by_id(person_id)
+        if author is None:
+            people.append({"name": person_id})
+            continue
+        person = {"name": author.name}
+        if author.email:
+            person["email"] = author.email
+        if author.links:
+            person["uri"] = author.links[0][1]
+        people.append(person)
+    return people
+
+
+def _site_authors(config: Config) -> list[dict[str, str]]:
+    if config.author:
+        return _people(config, (config.author,))
+    return [{"name": config.title}]
+
+
+def _license(spdx: str) -> tuple[str, str]:
+    return (license_name(spdx), license_url(spdx)) if spdx else ("", "")
+
+
+def _generator(
+    spec: FeedSpec, config: Config, translate: Callable[[str], str], fmt: str
+) -> FeedGenerator:
+    fg = FeedGenerator()
+    fg.register_extension("aloud", AloudFeedExtension, AloudEntryExtension)
+    namespaces = {"podcast": PODCAST_NS} if _has_podcast(spec) else {}
+    if fmt == "rss":
+        namespaces["dc"] = DC_NS
+    fg.aloud.namespaces = namespaces
+    title = feed_title(spec, config, translate)
+    fg.id(spec.atom)  # the feed's own address: as permanent as the address readers subscribe to
+    fg.title(title)
+    fg.description(_description(config, spec.lang, title))  # also the Atom subtitle
+    if spec.lang:
+        fg.language(spec.lang)
+    fg.author(_site_authors(config))
+    self_type = "application/rss+xml" if fmt == "rss" else "application/atom+xml"
+    fg.link(href=getattr(spec, fmt), rel="self", type=self_type)
+    name, url = _license(config.license)
+    if url:
+        fg.link(href=url, rel="license", type="text/html")
+    fg.link(href=spec.home, rel="alternate", type="text/html")  # last: RSS uses the last link
+    if name:
+        fg.rights(f"{name} {url}".strip())
+    fg.generator(GENERATOR)
+    fg.updated(spec.updated)
+    fg.lastBuildDate(spec.updated)
+    for item in spec.items:
+        _add_entry(fg, spec, config, item, translate)
+    return fg
+
+
+def _has_podcast(spec: FeedSpec) -> bool:
+    return any(item.transcripts or item.chapters_url for item in spec.items)
+
+
+def _add_entry(
+    fg: FeedGenerator, spec: FeedSpec, config: Config, item: Item, translate: Callable[[str], str]
+) -> None:
+    page = item.page
+    assert page.date is not None
+    entry = fg.add_entry(order="append")
+    entry.id(item.id)
+    entry.title(page.title)
+    entry.link(href=item.url, rel="alternate", type="text/html", hreflang=page.lang)
+    authors = _people(config, page.authors) or _site_authors(config)
+    entry.author(authors)
+    contributors = _people(config, page.contributors)
+    if contributors:
+        entry.contributor(contributors)
+    if spec.full_content:
+        entry.content(entry_html(item, translate), type="html")
+    if page.summary:  # plain text; both RSS <description> and this Atom summary are HTML
+        entry.summary(html.escape(page.summary, quote=False), type="html")
+    for tag in page.tags:
+        entry.category(term=tag.id, label=tag.label, scheme=_tags_scheme(config, tag.url))
+    entry.published(page.date)
+    entry.updated(item.updated)
+    name, url = _license(page.license)
+    if name:
+        entry.rights(f"{name} {url}".strip())
+    if item.enclosure:
+        enclosure = item.enclosure
+        entry.enclosure(enclosure.url, str(enclosure.length), enclosure.type)
+    extension: AloudEntryExtension = entry.aloud
+    extension.item = item
+    extension.creators = [a["name"] for a in authors if not a.get("email")]
+    extension.lang = page.lang if spec.lang is None else None
+    extension.license = (name, url)
+    extension.links = list(entry.link())
+
+
+def _tags_scheme(config: Config, tag_url: str) -> str:
+    """The tag index the tag's page is in: "https://example.org/blog/sv/tags/"."""
+    return config.origin + tag_url.rstrip("/").rsplit("/", 1)[0] + "/"
+
+
+def _with_stylesheet(data: bytes, stylesheet: str) -> bytes:
+    declaration, rest = data.split(b"\n", 1)
+    instruction = f'<?xml-stylesheet type="text/xsl" href="{html.escape(stylesheet)}"?>'
+    return declaration + b"\n" + instruction.encode() + b"\n" + rest
+
+
+def rss_bytes(spec: FeedSpec, config: Config, translate: Callable[[str], str]) -> bytes:
+    data = _generator(spec, config, translate, "rss").rss_str(pretty=True)
+    return _with_stylesheet(data, spec.stylesheet)
+
+
+def atom_bytes(spec: FeedSpec, config: Config, translate: Callable[[str], str]) -> bytes:
+    data = _generator(spec, config, translate, "atom").atom_str(pretty=True)
+    return _with_stylesheet(data, spec.stylesheet)
+
+
+def json_bytes(spec: FeedSpec, config: Config, translate: Callable[[str], str]) -> bytes:
+    """JSON Feed 1.1 (jsonfeed.org/version/1.1)."""
+    title = feed_title(spec, config, translate)
+    feed: dict[str, Any] = {
+        "version": JSON_FEED_VERSION,
+        "title": title,
+        "home_page_url": spec.home,
+        "feed_url": spec.json,
+        "description": _description(config, spec.lang, title),
+        "authors": [_json_person(p) for p in _site_authors(config)],
+    }
+    if spec.lang:
+        feed["language"] = spec.lang
+    feed["items"] = [_json_item(spec, config, item, translate) for item in spec.items]
+    return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _json_person(person: dict[str, str]) -> dict[str, str]:
+    return {"name": person["name"], **({"url": person["uri"]} if "uri" in person else {})}
+
+
+def _json_item(
+    spec: FeedSpec, config: Config, item: Item, translate: Callable[[str], str]
+) -> dict[str, Any]:
+    page = item.page
+    assert page.date is not None
+    data: dict[str, Any] = {"id": item.id, "url": item.url, "title": page.title}
+    if spec.full_content:
+        data["content_html"] = entry_html(item, translate)
+    else:
+        data["content_text"] = page.summary or page.title
+    if page.summary:
+        data["summary"] = page.summary
+    data["date_published"] = page.date.isoformat()
+    data["date_modified"] = item.updated.isoformat()
+    authors = _people(config, page.authors) or _site_authors(config)
+    data["authors"] = [_json_person(p) for p in authors]
+    if page.tags:
+        data["tags"] = [tag.label for tag in page.tags]
+    data["language"] = page.lang
+    if item.enclosure:
+        enclosure = item.enclosure
+        attachment: dict[str, Any] = {"url": enclosure.url, "mime_type": enclosure.type}
+        if enclosure.length:
+            attachment["size_in_bytes"] = enclosure.length
+        data["attachments"] = [attachment]
+    return data
