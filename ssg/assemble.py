@@ -328,7 +328,7 @@ def finalize_digests(site: Site) -> None:
             page.summary,
             page.tags,
             page.status,
-            page.words,
+            page.reading_minutes,
             page.reply_count,
             page.authors,
             page.updated,

@@ -20,23 +20,32 @@ from .templates import TemplateDigests
 from .urls import join, lang_dir, lang_root, tag_dir, url_of
 
 
-@dataclass(frozen=True)
 class Card:
-    """What a listing shows of a page."""
+    """A listing's live, read-only view of a page, limited to what `Page.card_digest` covers.
 
-    id: str
-    url: str
-    title: str
-    date: dt.datetime | None
-    updated: dt.datetime | None
-    summary: str
-    tags: tuple[TagLink, ...]
-    lang: str
-    kind: str
-    status: str | None
-    reading_minutes: int
-    reply_count: int
-    other_lang: bool  # shown in a listing of another language (untranslated = "show")
+    Live (not a copy) so that a page patched in place by a quick rebuild shows its new summary in
+    every listing; limited so that a listing template cannot come to depend on a page's body
+    without its key knowing.
+    """
+
+    __slots__ = ("page", "other_lang")
+    FIELDS = frozenset(
+        {"id", "url", "title", "date", "updated", "summary", "tags", "lang", "kind", "status"}
+        | {"reading_minutes", "reply_count", "authors"}
+    )
+
+    def __init__(self, page: Page, other_lang: bool) -> None:
+        self.page = page
+        self.other_lang = other_lang  # shown in a listing of another language
+
+    def __getattr__(self, name: str) -> Any:
+        if name in Card.FIELDS:
+            return getattr(self.page, name)
+        raise AttributeError(f"a listing card has no '{name}' (cards show: {sorted(Card.FIELDS)})")
+
+    @property
+    def identity(self) -> tuple[str, bool]:
+        return (self.page.card_digest, self.other_lang)
 
 
 @dataclass(frozen=True)
@@ -52,21 +61,7 @@ class Link:
 
 
 def card(page: Page, lang: str) -> Card:
-    return Card(
-        page.id,
-        page.url,
-        page.title,
-        page.date,
-        page.updated,
-        page.summary,
-        page.tags,
-        page.lang,
-        page.kind,
-        page.status,
-        page.reading_minutes,
-        page.reply_count,
-        page.lang != lang,
-    )
+    return Card(page, page.lang != lang)
 
 
 def link(page: Page, lang: str) -> Link:
@@ -248,7 +243,7 @@ def _listings(planner: Planner, lang: str, nav: tuple, homes: dict[str, str]) ->
             Output(
                 join(folder, "index.html"),
                 "listing",
-                planner.key("listing", "index.html", cards, pager, nav),
+                planner.key("listing", "index.html", tuple(c.identity for c in cards), pager, nav),
                 "index.html",
                 context,
             )
