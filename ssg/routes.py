@@ -9,12 +9,16 @@ depend on?" is answered by construction instead of being guessed afterwards.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from functools import lru_cache
+from pathlib import Path
 from dataclasses import dataclass
 from typing import Any
 
 from . import __version__
 from .assemble import alias_output
 from .config import Config
+from .feeds import feed_urls_for
 from .model import Output, Page, Site, TagLink, TranslationLink, digest
 from .templates import TemplateDigests
 from .urls import join, lang_dir, lang_root, tag_dir, url_of
@@ -84,8 +88,18 @@ class Planner:
 
 
 def global_digest(config: Config, catalogs_digest: str, drafts: bool) -> str:
-    """Inputs every output depends on: a change here rebuilds everything."""
-    return digest(config.raw_digest, __version__, catalogs_digest, drafts)
+    """Inputs every output depends on: a change here rebuilds everything (Aloud's code too)."""
+    return digest(config.raw_digest, __version__, code_digest(), catalogs_digest, drafts)
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """Aloud's own source: a changed renderer must never leave outputs of the old one behind."""
+    package = Path(__file__).resolve().parent
+    hasher = hashlib.blake2b(digest_size=12)
+    for path in sorted(package.glob("*.py")) + sorted(package.glob("*.js")):
+        hasher.update(path.name.encode() + b"\0" + path.read_bytes())
+    return hasher.hexdigest()
 
 
 def listing_pages(site: Site, lang: str) -> list[Page]:
@@ -126,7 +140,8 @@ def plan(site: Site, templates: TemplateDigests, global_key: str) -> list[Output
     homes = {lang.code: lang_root(config, lang.code) for lang in config.languages}
     for page in site.pages:
         base = _base_context(config, page.lang, nav[page.lang], homes, page.translations)
-        context = {**base, "page": page}
+        section_feeds = feed_urls_for(config, page.lang, section=page.section) if page.date else {}
+        context = {**base, "page": page, "section_feeds": section_feeds}
         outputs.append(
             Output(
                 page.output,
@@ -270,7 +285,7 @@ def _listings(planner: Planner, lang: str, nav: tuple, homes: dict[str, str]) ->
                 "tag",
                 planner.key("tag", "tag.html", tag_link, links, nav),
                 "tag.html",
-                {**base, "tag": tag_link, "entries": links},
+                {**base, "tag": tag_link, "entries": links, "tag_feeds": feed_urls_for(config, lang, tag=tag)},
             )
         )
     years: dict[int, list[Link]] = {}

@@ -7,7 +7,10 @@ from pathlib import Path
 from babel.messages.extract import extract
 
 # Strings the layouts translate through a variable (`_(page.kind)`), which extraction cannot see.
-DYNAMIC_MESSAGES = ("post", "note", "page", "talk", "seedling", "growing", "evergreen")
+DYNAMIC_MESSAGES = (
+    *("post", "note", "page", "talk", "seedling", "growing", "evergreen"),
+    *("Posts", "Notes", "Talks", "All languages"),  # feed titles and section names
+)
 _KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 
 

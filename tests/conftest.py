@@ -83,3 +83,8 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {
         p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
     }
+
+
+# Browser fixtures are defined once here: imported into several modules, a "session" fixture
+# would start one Playwright per module, and the second would refuse to run.
+from browser import browser_page, chromium_browser  # noqa: E402, F401

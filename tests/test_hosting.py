@@ -63,6 +63,7 @@ def test_nginx_subpath_crawl_has_no_404(tmp_path):
     conf.write_text(
         f"""
 daemon off;
+user root;
 pid {tmp_path}/nginx.pid;
 error_log {tmp_path}/error.log;
 events {{}}

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from browser import browser_page, chromium_browser  # noqa: F401
 from serving import Running
 from test_multilingual import CONFIG, FILES
 
@@ -19,7 +18,7 @@ def running(make_site):
 
 
 @pytest.mark.browser
-def test_rtl_layout_mirrors(running, browser_page: Any) -> None:  # noqa: F811
+def test_rtl_layout_mirrors(running, browser_page: Any) -> None:
     page = browser_page
     page.goto(running.url + "/ar/posts/altaallum/")
     title = page.locator(".site-title").bounding_box()
@@ -32,7 +31,7 @@ def test_rtl_layout_mirrors(running, browser_page: Any) -> None:  # noqa: F811
 
 
 @pytest.mark.browser
-def test_phone_width_has_no_horizontal_scroll(running, chromium_browser: Any) -> None:  # noqa: F811
+def test_phone_width_has_no_horizontal_scroll(running, chromium_browser: Any) -> None:
     context = chromium_browser.new_context(viewport={"width": 360, "height": 740})
     page = context.new_page()
     try:
@@ -44,7 +43,7 @@ def test_phone_width_has_no_horizontal_scroll(running, chromium_browser: Any) ->
 
 
 @pytest.mark.browser
-def test_dark_mode_follows_the_system(running, chromium_browser: Any) -> None:  # noqa: F811
+def test_dark_mode_follows_the_system(running, chromium_browser: Any) -> None:
     colours = {}
     for scheme in ("light", "dark"):
         context = chromium_browser.new_context(color_scheme=scheme)

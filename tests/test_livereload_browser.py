@@ -16,11 +16,6 @@ import pytest
 
 from ssg.server import PreviewServer
 
-try:
-    from browser import browser_page, chromium_browser  # noqa: F401 (fixtures)
-except ImportError:  # tests/ became a package
-    from tests.browser import browser_page, chromium_browser  # noqa: F401
-
 pytestmark = pytest.mark.browser
 
 WAIT = 10_000  # ms: generous for a loaded CI machine, still bounded

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from browser import browser_page, chromium_browser  # noqa: F401
 from serving import Running, save
 
 POST = "---\ntitle: Hello\ndate: 2024-01-01\n---\nFirst version.\n"
@@ -13,7 +12,7 @@ CSS = "body { background: rgb(255, 255, 255); }\n"
 
 
 @pytest.mark.browser
-def test_edit_error_fix_and_css(make_site, browser_page: Any) -> None:  # noqa: F811
+def test_edit_error_fix_and_css(make_site, browser_page: Any) -> None:
     layout = (
         '{% extends "post.html" %}{% block head %}{{ super() }}'
         '<link rel="stylesheet" href="{{ config.base_path }}assets/extra.css">{% endblock %}\n'

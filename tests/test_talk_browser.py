@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from browser import browser_page, chromium_browser  # noqa: F401
 from serving import Running
 from test_talks import TALK, VTT, make_wav
 
 
 @pytest.mark.browser
-def test_timestamp_click_seeks_video(make_site, browser_page: Any) -> None:  # noqa: F811
+def test_timestamp_click_seeks_video(make_site, browser_page: Any) -> None:
     site = make_site({"content/talks/open.md": TALK.replace("https://www.youtube.com/watch?v=abcdefghijk", "open.wav"),
                       "content/talks/open.vtt": VTT})
     make_wav(site.root / "content/talks/open.wav")
@@ -31,7 +30,7 @@ def test_timestamp_click_seeks_video(make_site, browser_page: Any) -> None:  # n
 
 
 @pytest.mark.browser
-def test_youtube_is_not_loaded_until_clicked(make_site, browser_page: Any) -> None:  # noqa: F811
+def test_youtube_is_not_loaded_until_clicked(make_site, browser_page: Any) -> None:
     site = make_site({"content/talks/open.md": TALK, "content/talks/open.vtt": VTT})
     running = Running(site.root, "serve")
     requests: list[str] = []
