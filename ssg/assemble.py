@@ -129,7 +129,9 @@ def _resolve_media(
         return value
     target = posixpath.normpath(posixpath.join(posixpath.dirname(rel), value))
     if target not in static_urls:
-        errors.append(SiteError(page.source_rel, meta.line_of(key), f"{key}: no file {target} in content/"))
+        errors.append(
+            SiteError(page.source_rel, meta.line_of(key), f"{key}: no file {target} in content/")
+        )
         return None
     return static_urls[target]
 
@@ -226,7 +228,8 @@ def _check_unique_outputs(
                     SiteError(
                         page.source_rel,
                         None,
-                        f"output {path} is also produced by {claimed[path]}: give one a different slug",
+                        f"output {path} is also produced by {claimed[path]}: "
+                        "give one a different slug",
                     )
                 )
             claimed.setdefault(path, page.source_rel)

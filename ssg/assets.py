@@ -28,5 +28,7 @@ def asset_outputs(config: Config, site_dir: Path, builtin_root: Path, key: str) 
     outputs = [Output("assets/pygments.css", "pygments", digest("pygments", key))]
     for rel, path in sorted(asset_files(site_dir, builtin_root).items()):
         data_digest = file_digest(path.read_bytes())
-        outputs.append(Output(f"assets/{rel}", "copy", digest("asset", data_digest), copy_from=str(path)))
+        outputs.append(
+            Output(f"assets/{rel}", "copy", digest("asset", data_digest), copy_from=str(path))
+        )
     return outputs

@@ -9,21 +9,19 @@ a full build.
 from __future__ import annotations
 
 import os
-import sys
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
-from typing import Any
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
-from . import __version__
 from .assemble import assemble
 from .assets import asset_outputs
 from .cache import BuildCache
-from .config import CONFIG_NAME, Config, load_config
+from .config import Config, load_config
 from .discover import Source, discover
 from .errors import BuildFailed, SiteError, SiteWarning
 from .feeds import plan_feeds
@@ -33,10 +31,9 @@ from .model import Output, Site
 from .parallel import parse_many, render_many
 from .parse import Parsed, file_digest
 from .progress import Progress
-from .render import render_output
 from .routes import global_digest, plan
-from .templates import TemplateDigests, layout_dirs, make_environment
 from .template_strings import template_message_ids
+from .templates import TemplateDigests, layout_dirs, make_environment
 from .writer import StagingWriter, write_incremental
 
 BUILTIN_ROOT = Path(__file__).resolve().parent.parent
@@ -91,8 +88,14 @@ class Builder:
     def __init__(self, options: BuildOptions) -> None:
         self.options = options
         state_dir = options.state_dir or options.site_dir / ".aloud"
-        self.cache = BuildCache(state_dir, options.output_dir) if options.use_cache else BuildCache(None, options.output_dir)
-        self.digests: dict[str, tuple[tuple[int, int], str]] = {}  # rel -> ((size, mtime_ns), digest)
+        self.cache = (
+            BuildCache(state_dir, options.output_dir)
+            if options.use_cache
+            else BuildCache(None, options.output_dir)
+        )
+        self.digests: dict[
+            str, tuple[tuple[int, int], str]
+        ] = {}  # rel -> ((size, mtime_ns), digest)
         self.env: jinja2.Environment | None = None
         self.env_inputs: str = ""
         self.catalogs: Catalogs | None = None
@@ -108,14 +111,20 @@ class Builder:
     def _config(self) -> Config:
         config = load_config(self.options.site_dir)
         if self.options.base_url:
-            url = self.options.base_url if self.options.base_url.endswith("/") else self.options.base_url + "/"
+            url = (
+                self.options.base_url
+                if self.options.base_url.endswith("/")
+                else self.options.base_url + "/"
+            )
             config = replace(config, base_url=url, raw_digest=config.raw_digest + url)
         return config
 
     def _environment(self, config: Config) -> tuple[jinja2.Environment, Catalogs, TemplateDigests]:
         """Rebuilt only when a layout, catalog or the config changed."""
         dirs = layout_dirs(self.options.site_dir, BUILTIN_ROOT)
-        i18n_dirs = [d for d in (BUILTIN_ROOT / "i18n", self.options.site_dir / "i18n") if d.is_dir()]
+        i18n_dirs = [
+            d for d in (BUILTIN_ROOT / "i18n", self.options.site_dir / "i18n") if d.is_dir()
+        ]
         fingerprint = _tree_fingerprint([*dirs, *i18n_dirs]) + config.raw_digest
         if self.env is None or fingerprint != self.env_inputs:
             ids = template_message_ids(dirs)
@@ -218,7 +227,9 @@ class Builder:
             if not known or known[0] != signature:
                 known = (signature, file_digest(path.read_bytes()))
                 self.static_digests[source_path] = known
-            outputs.append(Output(out, "copy", digest("copy", key, known[1]), copy_from=source_path))
+            outputs.append(
+                Output(out, "copy", digest("copy", key, known[1]), copy_from=source_path)
+            )
         return outputs
 
     def _parse(
@@ -345,5 +356,3 @@ def _check_collisions(outputs: list[Output]) -> None:
 def _sorted_errors(errors: list[SiteError]) -> list[SiteError]:
     unique = {str(e): e for e in errors}
     return [unique[k] for k in sorted(unique)]
-
-

@@ -51,9 +51,9 @@ class BuildCache:
         if isinstance(parsed, dict):
             self._parsed = parsed
         keys = data.get("keys")
-        if data.get("output_dir") == self.output_dir and isinstance(keys, dict):
-            if Path(self.output_dir).is_dir():
-                self._keys = keys
+        same_output = data.get("output_dir") == self.output_dir and Path(self.output_dir).is_dir()
+        if same_output and isinstance(keys, dict):
+            self._keys = keys
 
     def save(self) -> None:
         if self.state_dir is None or not self._dirty:

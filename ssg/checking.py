@@ -31,7 +31,9 @@ def translation_findings(site: Site) -> list[Finding]:
             if not any(p.lang == code for p in members)
         )
         if missing:
-            sample = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
+            sample = ", ".join(missing[:3]) + (
+                f" and {len(missing) - 3} more" if len(missing) > 3 else ""
+            )
             findings.append(
                 Finding(
                     "warning",
@@ -87,5 +89,7 @@ def run_publish(args: argparse.Namespace, options: BuildOptions) -> int:
         print(f"not publishing: aloud check found {len(errors)} errors", file=sys.stderr)
         return 1
     for name in chosen:
-        publish(targets[name], options.output_dir, dry_run=args.dry_run, source_dir=options.site_dir)
+        publish(
+            targets[name], options.output_dir, dry_run=args.dry_run, source_dir=options.site_dir
+        )
     return 0

@@ -42,7 +42,12 @@ def print_warnings(warnings: list) -> None:
 def run_build(args: argparse.Namespace) -> int:
     site_dir = site_dir_of(args)
     output = Path(args.output).resolve() if args.output else site_dir / "public"
-    fast_options = {"drafts": args.drafts, "base_url": args.base_url, "version": __version__, "output": str(output)}
+    fast_options = {
+        "drafts": args.drafts,
+        "base_url": args.base_url,
+        "version": __version__,
+        "output": str(output),
+    }
     use_cache = not args.no_cache
     if use_cache:
         same, signature, warnings, count = fastpath.unchanged(site_dir, output, fast_options)
@@ -60,7 +65,9 @@ def run_build(args: argparse.Namespace) -> int:
     result = Builder(options_from(args)).build()
     print_warnings(result.warnings)
     if use_cache:
-        fastpath.record(site_dir, output, fast_options, signature, [str(w) for w in result.warnings])
+        fastpath.record(
+            site_dir, output, fast_options, signature, [str(w) for w in result.warnings]
+        )
     if args.debug:
         from .progress import format_timings
 
@@ -71,7 +78,14 @@ def run_build(args: argparse.Namespace) -> int:
 def run_new(args: argparse.Namespace) -> int:
     from .scaffold import create
 
-    path = create(site_dir_of(args), args.kind, args.title, lang=args.lang, video=args.video, title=args.talk_title)
+    path = create(
+        site_dir_of(args),
+        args.kind,
+        args.title,
+        lang=args.lang,
+        video=args.video,
+        title=args.talk_title,
+    )
     print(path)
     return 0
 

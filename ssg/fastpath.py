@@ -30,7 +30,9 @@ def inputs_signature(site_dir: Path, options: dict) -> str:
     """A digest of everything a build reads, by stat data; cheap (no file is opened)."""
     hasher = hashlib.blake2b(digest_size=16)
     hasher.update(json.dumps(options, sort_keys=True).encode())
-    roots = [site_dir / name for name in _INPUT_DIRS] + [BUILTIN_ROOT / name for name in _INPUT_DIRS[1:]]
+    roots = [site_dir / name for name in _INPUT_DIRS] + [
+        BUILTIN_ROOT / name for name in _INPUT_DIRS[1:]
+    ]
     roots.append(PACKAGE_DIR)
     for root in roots:
         for dirpath, dirnames, filenames in os.walk(root):
@@ -56,7 +58,11 @@ def head_signature(site_dir: Path) -> str | None:
                 head = (git / "HEAD").read_text().strip()
                 if head.startswith("ref: "):
                     ref = git / head[5:]
-                    value = ref.read_text().strip() if ref.is_file() else (git / "packed-refs").read_text()
+                    value = (
+                        ref.read_text().strip()
+                        if ref.is_file()
+                        else (git / "packed-refs").read_text()
+                    )
                     return f"{head}:{value}"
                 return head
             except OSError:
@@ -75,7 +81,9 @@ def _state_path(site_dir: Path, output_dir: Path) -> Path:
     return site_dir / ".aloud" / f"fast-{tag}.json"
 
 
-def record(site_dir: Path, output_dir: Path, options: dict, signature: str, warnings: list[str]) -> None:
+def record(
+    site_dir: Path, output_dir: Path, options: dict, signature: str, warnings: list[str]
+) -> None:
     """After a successful build: remember the inputs and what the output looked like."""
     files = []
     for dirpath, _dirnames, filenames in os.walk(output_dir):

@@ -19,8 +19,12 @@ def git_history(config: Config, sources: list[Source], limit: int = 10) -> dict[
     site_dir = config.site_dir
     try:
         top = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"], cwd=site_dir, capture_output=True, text=True,
-            timeout=10, check=False,
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=site_dir,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
         )
     except (OSError, subprocess.SubprocessError):
         return {}
@@ -30,8 +34,20 @@ def git_history(config: Config, sources: list[Source], limit: int = 10) -> dict[
     content = (site_dir / "content").resolve()
     try:
         log = subprocess.run(
-            ["git", "log", "--format=%x00%H%x09%aI%x09%s", "--name-only", "--no-renames", "--", str(content)],
-            cwd=site_dir, capture_output=True, text=True, timeout=60, check=False,
+            [
+                "git",
+                "log",
+                "--format=%x00%H%x09%aI%x09%s",
+                "--name-only",
+                "--no-renames",
+                "--",
+                str(content),
+            ],
+            cwd=site_dir,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
         )
     except (OSError, subprocess.SubprocessError):
         return {}
@@ -41,7 +57,9 @@ def git_history(config: Config, sources: list[Source], limit: int = 10) -> dict[
     for source in sources:
         if source.kind == "markdown":
             try:
-                wanted[(source.path.resolve()).relative_to(root).as_posix()] = f"content/{source.rel}"
+                wanted[(source.path.resolve()).relative_to(root).as_posix()] = (
+                    f"content/{source.rel}"
+                )
             except ValueError:
                 continue
     history: dict[str, dict] = {}

@@ -120,9 +120,14 @@ def render_markdown(text: str, source_rel: str, first_line: int = 1) -> Rendered
         if token.type != "inline" or not token.children:
             continue
         line = first_line + (token.map[0] if token.map else 0)
-        if not first_paragraph and index > 0 and tokens[index - 1].type == "paragraph_open":
-            if tokens[index - 1].level == 0:
-                first_paragraph = _plain(token)
+        previous = tokens[index - 1] if index > 0 else None
+        if (
+            not first_paragraph
+            and previous
+            and previous.type == "paragraph_open"
+            and previous.level == 0
+        ):
+            first_paragraph = _plain(token)
         words += len(_plain(token).split())
         for child in _walk(token.children):
             attr = "href" if child.type == "link_open" else "src" if child.type == "image" else None

@@ -57,7 +57,11 @@ def filters(config: Config) -> dict[str, Callable[..., Any]]:
 
     def lines_url(source_rel: str, start: int, end: int) -> str:
         template = repo.get("lines_url", "")
-        return _fill(template, path=quote(source_rel), start=str(start), end=str(end)) if template else ""
+        return (
+            _fill(template, path=quote(source_rel), start=str(start), end=str(end))
+            if template
+            else ""
+        )
 
     def translation_url(page: Any, lang: str) -> str:
         template = repo.get("new_url", "")
@@ -68,7 +72,9 @@ def filters(config: Config) -> dict[str, Callable[..., Any]]:
         if stem.endswith(f".{page.lang}"):
             stem = stem[: -len(page.lang) - 1]
         filename = f"{stem}.md" if lang == config.default_language else f"{stem}.{lang}.md"
-        return _fill(template, folder=quote(folder), filename=quote(filename), path=quote(page.source_rel))
+        return _fill(
+            template, folder=quote(folder), filename=quote(filename), path=quote(page.source_rel)
+        )
 
     def reply_url(page: Any) -> str:
         replies = config.replies

@@ -73,7 +73,9 @@ def _render_chunk(indices: range) -> list[tuple[str, bytes | SiteError]]:
     return [_render_one(env, config, outputs[i]) for i in indices]
 
 
-def _render_one(env: jinja2.Environment, config: Config, output: Output) -> tuple[str, bytes | SiteError]:
+def _render_one(
+    env: jinja2.Environment, config: Config, output: Output
+) -> tuple[str, bytes | SiteError]:
     from .render import render_output
 
     try:

@@ -1,4 +1,4 @@
-"""One Output → its bytes. Pure given the environment: the same output always gives the same bytes."""
+"""One Output → its bytes. Pure given the environment: the same output gives the same bytes."""
 
 from __future__ import annotations
 
@@ -77,7 +77,8 @@ def _template_position(exc: BaseException) -> tuple[int | None, str | None]:
 
 
 def robots_txt(config: Config) -> str:
-    return f"User-agent: *\nAllow: /\n\nSitemap: {absolute(config, config.base_path + 'sitemap.xml')}\n"
+    sitemap = absolute(config, config.base_path + "sitemap.xml")
+    return f"User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n"
 
 
 def sitemap_xml(config: Config, entries: tuple) -> str:

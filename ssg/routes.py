@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from dataclasses import dataclass
 from typing import Any
 
 from . import __version__
@@ -285,7 +285,12 @@ def _listings(planner: Planner, lang: str, nav: tuple, homes: dict[str, str]) ->
                 "tag",
                 planner.key("tag", "tag.html", tag_link, links, nav),
                 "tag.html",
-                {**base, "tag": tag_link, "entries": links, "tag_feeds": feed_urls_for(config, lang, tag=tag)},
+                {
+                    **base,
+                    "tag": tag_link,
+                    "entries": links,
+                    "tag_feeds": feed_urls_for(config, lang, tag=tag),
+                },
             )
         )
     years: dict[int, list[Link]] = {}
@@ -321,7 +326,11 @@ def _author_pages(
         wrote = tuple(
             link(p, lang) for p in entries if author.id in p.authors or author.id in p.contributors
         )
-        bio = author.bio.get(lang) or author.bio.get(config.default_language) or author.bio.get("*", "")
+        bio = (
+            author.bio.get(lang)
+            or author.bio.get(config.default_language)
+            or author.bio.get("*", "")
+        )
         folder = join(lang_dir(config, lang), "authors", author.id)
         outputs.append(
             Output(

@@ -32,7 +32,11 @@ def create(
     config = load_config(site_dir)
     lang = lang or config.default_language
     if lang not in config.language_codes:
-        raise SiteError("--lang", None, f"unknown language '{lang}' (configured: {', '.join(config.language_codes)})")
+        raise SiteError(
+            "--lang",
+            None,
+            f"unknown language '{lang}' (configured: {', '.join(config.language_codes)})",
+        )
     now = now or dt.datetime.now().astimezone().replace(microsecond=0)
     folder = site_dir / "content" / SECTIONS[kind]
     suffix = "" if lang == config.default_language else f".{lang}"
@@ -72,10 +76,10 @@ def _create_talk(site_dir, folder, captions, lang, suffix, video, title, now) ->
     lines = ["---", f"title: {_yaml_text(name)}", f"date: {now.isoformat()}"]
     if suffix:
         lines.append(f"lang: {lang}")
-    lines.append(f"duration: \"{format_timestamp(track.duration)}\"")
+    lines.append(f'duration: "{format_timestamp(track.duration)}"')
     if video:
         lines.append(f"video: {_yaml_text(video)}")
-    lines.extend(["tags: [livestream]", "summary: \"\"", "---", "", ""])
+    lines.extend(["tags: [livestream]", 'summary: ""', "---", "", ""])
     text = "\n".join(lines).replace('summary: ""\n', "")
     return _write_new(folder / f"{base}{suffix}.md", text)
 

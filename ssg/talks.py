@@ -32,8 +32,8 @@ def standalone_talk(source: Source, result: ParsedCaptions, sources: list[Source
     )
     if captions[0].rel != source.rel:
         return None
-    from .markdown import Rendered
     from .frontmatter import parse_date
+    from .markdown import Rendered
 
     name = posixpath.basename(source.key)
     date = None
@@ -115,7 +115,7 @@ def add_talk_pages(
 
 
 def paragraph_anchors(paragraphs: list) -> tuple[str, ...]:
-    """`t=754` for each paragraph; two starting in the same second get `t=754.6` (ids stay unique)."""
+    """`t=754` for each paragraph; two starting in one second get `t=754.6` (ids stay unique)."""
     anchors: list[str] = []
     seen: set[str] = set()
     for paragraph in paragraphs:

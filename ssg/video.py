@@ -10,8 +10,26 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
-_YOUTUBE_HOSTS = ("youtube.com", "www.youtube.com", "m.youtube.com", "youtu.be", "www.youtube-nocookie.com")
-_MEDIA_EXTENSIONS = (".mp4", ".webm", ".ogv", ".ogg", ".mov", ".m4v", ".mp3", ".m4a", ".opus", ".wav", ".oga")
+_YOUTUBE_HOSTS = (
+    "youtube.com",
+    "www.youtube.com",
+    "m.youtube.com",
+    "youtu.be",
+    "www.youtube-nocookie.com",
+)
+_MEDIA_EXTENSIONS = (
+    ".mp4",
+    ".webm",
+    ".ogv",
+    ".ogg",
+    ".mov",
+    ".m4v",
+    ".mp3",
+    ".m4a",
+    ".opus",
+    ".wav",
+    ".oga",
+)
 
 
 @dataclass(frozen=True)
@@ -39,14 +57,24 @@ def video_info(video: str | None, page_url: str) -> Media | None:
         return None
     vid = youtube_id(video)
     if vid:
-        return Media("youtube", "YouTube", "", f"https://www.youtube-nocookie.com/embed/{vid}?autoplay=1&enablejsapi=1",
-                     f"https://www.youtube.com/watch?v={vid}")
+        return Media(
+            "youtube",
+            "YouTube",
+            "",
+            f"https://www.youtube-nocookie.com/embed/{vid}?autoplay=1&enablejsapi=1",
+            f"https://www.youtube.com/watch?v={vid}",
+        )
     parts = urlsplit(video)
     if parts.netloc.endswith("vimeo.com"):
         match = re.search(r"/(\d+)", parts.path)
         if match:
-            return Media("vimeo", "Vimeo", "", f"https://player.vimeo.com/video/{match.group(1)}?autoplay=1&dnt=1",
-                         f"https://vimeo.com/{match.group(1)}")
+            return Media(
+                "vimeo",
+                "Vimeo",
+                "",
+                f"https://player.vimeo.com/video/{match.group(1)}?autoplay=1&dnt=1",
+                f"https://vimeo.com/{match.group(1)}",
+            )
     if "/videos/watch/" in parts.path or "/w/" in parts.path:
         vid = parts.path.rstrip("/").rsplit("/", 1)[-1]
         base = f"{parts.scheme}://{parts.netloc}"

@@ -45,7 +45,9 @@ class ChangeQueue(FileSystemEventHandler):
         if is_ignored_name(name):
             return False
         resolved = os.path.abspath(path)
-        return not any(resolved == root or resolved.startswith(root + os.sep) for root in self.ignored)
+        return not any(
+            resolved == root or resolved.startswith(root + os.sep) for root in self.ignored
+        )
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type not in _WRITE_EVENTS:
@@ -125,7 +127,9 @@ class Session:
         if self.server is not None:
             if self.failed:
                 self.server.notify_ok()
-            pages, css = classify_changes(result, result.site.config.base_path if result.site else "/")
+            pages, css = classify_changes(
+                result, result.site.config.base_path if result.site else "/"
+            )
             if css:
                 self.server.notify_css(css)
             if pages or self.failed:
@@ -134,8 +138,8 @@ class Session:
         if not first and not self.options.quiet:
             elapsed = (time.perf_counter() - started) * 1000
             print(
-                f"rebuilt in {elapsed:.0f} ms: {result.rendered} rendered, {len(result.written)} written, "
-                f"{len(result.deleted)} removed",
+                f"rebuilt in {elapsed:.0f} ms: {result.rendered} rendered, "
+                f"{len(result.written)} written, {len(result.deleted)} removed",
                 flush=True,
             )
         return result
@@ -149,10 +153,18 @@ def watch(options: BuildOptions, serve_args: Any = None) -> int:
 
         if options.drafts:
             # Drafts never go near public/: the preview builds into its own folder.
-            options = BuildOptions(**{**options.__dict__, "output_dir": options.site_dir / ".aloud" / "preview"})
-        banner = "Draft preview: drafts are shown and this is not the published site" if options.drafts else None
+            options = BuildOptions(
+                **{**options.__dict__, "output_dir": options.site_dir / ".aloud" / "preview"}
+            )
+        banner = (
+            "Draft preview: drafts are shown and this is not the published site"
+            if options.drafts
+            else None
+        )
         base_path = _base_path(options)
-        server = PreviewServer(options.output_dir, serve_args.host, serve_args.port, base_path, banner)
+        server = PreviewServer(
+            options.output_dir, serve_args.host, serve_args.port, base_path, banner
+        )
     session = Session(options, server)
     session.rebuild(first=True)
     session.builder.parallel_ok = False  # threads run from here on: no more forking
@@ -160,10 +172,14 @@ def watch(options: BuildOptions, serve_args: Any = None) -> int:
     observer = Observer()
     for folder in watched_dirs(options.site_dir):
         observer.schedule(queue, str(folder), recursive=True)
-    observer.schedule(_ConfigOnly(queue, options.site_dir / CONFIG_NAME), str(options.site_dir), recursive=False)
+    observer.schedule(
+        _ConfigOnly(queue, options.site_dir / CONFIG_NAME), str(options.site_dir), recursive=False
+    )
     observer.start()
     stop = threading.Event()
-    worker = threading.Thread(target=_loop, args=(session, queue, stop), daemon=True, name="aloud-builder")
+    worker = threading.Thread(
+        target=_loop, args=(session, queue, stop), daemon=True, name="aloud-builder"
+    )
     worker.start()
     names = ", ".join(str(d) for d in watched_dirs(options.site_dir))
     if server is not None:

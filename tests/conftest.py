@@ -53,7 +53,12 @@ class SiteMaker:
         write_tree(self.root, files)
 
     def options(self, **changes) -> BuildOptions:
-        values = {"site_dir": self.root, "output_dir": self.root / "public", "quiet": True, "jobs": 1}
+        values = {
+            "site_dir": self.root,
+            "output_dir": self.root / "public",
+            "quiet": True,
+            "jobs": 1,
+        }
         values.update(changes)
         return BuildOptions(**values)
 
@@ -81,7 +86,9 @@ def make_site(tmp_path: Path) -> Callable[..., SiteMaker]:
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under a folder, for byte-for-byte comparisons of builds."""
     return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
     }
 
 

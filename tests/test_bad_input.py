@@ -86,14 +86,21 @@ def test_all_errors_reported_together(make_site):
 def test_cli_prints_one_line_per_error_and_exits_1(make_site):
     site = make_site({"content/notes/b.md": "---\ntitle: B\ndate: 2020-13-45\n---\n"})
     proc = subprocess.run(
-        [sys.executable, str(REPO / "build.py"), "-s", str(site.root)], capture_output=True, text=True
+        [sys.executable, str(REPO / "build.py"), "-s", str(site.root)],
+        capture_output=True,
+        text=True,
     )
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     lines = proc.stderr.strip().splitlines()
-    assert lines[0] == "error: content/notes/b.md:3: date: '2020-13-45' is not an ISO 8601 date (like 2024-03-05)"
+    assert (
+        lines[0]
+        == "error: content/notes/b.md:3: date: '2020-13-45' is not an ISO 8601 date (like 2024-03-05)"
+    )
     assert "public/ was left unchanged" in lines[-1]
     debug = subprocess.run(
-        [sys.executable, str(REPO / "build.py"), "-s", str(site.root), "--debug"], capture_output=True, text=True
+        [sys.executable, str(REPO / "build.py"), "-s", str(site.root), "--debug"],
+        capture_output=True,
+        text=True,
     )
     assert debug.returncode == 1 and "Traceback" in debug.stderr

@@ -18,7 +18,9 @@ POST = "---\ntitle: Hello\ndate: 2024-01-01\n---\nBody text.\n"
 
 def run(site_root, *args):
     return subprocess.run(
-        [sys.executable, str(REPO / "build.py"), "-s", str(site_root), *args], capture_output=True, text=True
+        [sys.executable, str(REPO / "build.py"), "-s", str(site_root), *args],
+        capture_output=True,
+        text=True,
     )
 
 
@@ -88,7 +90,11 @@ def test_cache_invalidated_by_content_template_config_and_version(make_site, mon
     assert Builder(site.options()).build().rendered == 0
     (site.root / "layouts").mkdir()
     (site.root / "layouts/404.html").write_text("custom\n")
-    assert Builder(site.options()).build().rendered_paths == ["404.html", "nl/404.html", "sv/404.html"]
+    assert Builder(site.options()).build().rendered_paths == [
+        "404.html",
+        "nl/404.html",
+        "sv/404.html",
+    ]
     config = (site.root / "site.toml").read_text().replace("Test site", "Other")
     (site.root / "site.toml").write_text(config)
     assert "notes/a/index.html" in Builder(site.options()).build().rendered_paths

@@ -55,7 +55,9 @@ def test_missing_required_key(tmp_path):
 
 def test_default_language_must_be_configured(tmp_path):
     with pytest.raises(SiteError, match="default_language: 'de'"):
-        load_config(write(tmp_path, MINIMAL.replace('default_language = "sv"', 'default_language = "de"')))
+        load_config(
+            write(tmp_path, MINIMAL.replace('default_language = "sv"', 'default_language = "de"'))
+        )
 
 
 def test_key_inside_a_language_table_is_checked_there(tmp_path):
@@ -71,7 +73,9 @@ def test_broken_toml_has_a_line(tmp_path):
 
 
 def test_rtl_detected_and_configurable(tmp_path):
-    text = MINIMAL + '[languages.ar]\nname = "العربية"\n[languages.fa]\nname = "فارسی"\nrtl = false\n'
+    text = (
+        MINIMAL + '[languages.ar]\nname = "العربية"\n[languages.fa]\nname = "فارسی"\nrtl = false\n'
+    )
     config = load_config(write(tmp_path, text))
     assert config.language("ar").rtl is True
     assert config.language("fa").rtl is False

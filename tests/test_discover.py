@@ -10,7 +10,12 @@ LANGS = ("en", "nl", "sv")
 
 def test_language_suffix_and_key():
     source = classify("posts/hello.sv.md", Path("/c"), LANGS)
-    assert (source.section, source.lang, source.key, source.kind) == ("posts", "sv", "posts/hello", "markdown")
+    assert (source.section, source.lang, source.key, source.kind) == (
+        "posts",
+        "sv",
+        "posts/hello",
+        "markdown",
+    )
     plain = classify("posts/hello.md", Path("/c"), LANGS)
     assert plain.lang is None and plain.key == "posts/hello"
 
@@ -41,7 +46,13 @@ def test_editor_files_ignored():
 
 
 def test_discover_skips_private_and_reports_all_errors(tmp_path):
-    for rel in ("posts/a.md", "posts/b.fr.md", "private/secret.md", "notes/c.de.md", "posts/.a.md.swp"):
+    for rel in (
+        "posts/a.md",
+        "posts/b.fr.md",
+        "private/secret.md",
+        "notes/c.de.md",
+        "posts/.a.md.swp",
+    ):
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text("x")
     sources, errors = discover(tmp_path, LANGS, ("private",))

@@ -43,7 +43,17 @@ class Links(HTMLParser):
 def build_sample(tmp_path: Path, base_url: str) -> Path:
     out = tmp_path / "public"
     proc = subprocess.run(
-        [sys.executable, str(REPO / "build.py"), "-s", str(REPO), "-o", str(out), "--base-url", base_url, "-q"],
+        [
+            sys.executable,
+            str(REPO / "build.py"),
+            "-s",
+            str(REPO),
+            "-o",
+            str(out),
+            "--base-url",
+            base_url,
+            "-q",
+        ],
         capture_output=True,
         text=True,
     )
@@ -85,7 +95,9 @@ http {{
 }}
 """
     )
-    process = subprocess.Popen([nginx, "-c", str(conf), "-p", str(tmp_path)], stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [nginx, "-c", str(conf), "-p", str(tmp_path)], stderr=subprocess.PIPE
+    )
     try:
         base = f"http://127.0.0.1:{port}/blog/"
         deadline = time.monotonic() + 10
@@ -118,7 +130,9 @@ http {{
                 links = parser.links
             elif url.endswith(".xml"):
                 links = re.findall(rb"<(?:loc|link)>([^<]+)</", body)
-                links = [link.decode() for link in links] + re.findall(r'href="([^"]+)"', body.decode())
+                links = [link.decode() for link in links] + re.findall(
+                    r'href="([^"]+)"', body.decode()
+                )
             else:
                 links = []
             for link in links:
@@ -148,8 +162,13 @@ def test_publish_to_bare_git_and_rsync_via_cli(tmp_path):
         f'\n[publish.mirror]\ntype = "rsync"\ndestination = "{tmp_path / "mirror"}/"\n'
     )
     (site / "site.toml").write_text(config)
-    env = {**os.environ, "GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "T",
-           "GIT_COMMITTER_EMAIL": "t@t"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "T",
+        "GIT_AUTHOR_EMAIL": "t@t",
+        "GIT_COMMITTER_NAME": "T",
+        "GIT_COMMITTER_EMAIL": "t@t",
+    }
     run = [sys.executable, str(REPO / "build.py"), "publish", "-s", str(site), "-q"]
     dry = subprocess.run([*run, "--dry-run"], capture_output=True, text=True, env=env)
     assert dry.returncode == 0, dry.stderr
@@ -158,7 +177,9 @@ def test_publish_to_bare_git_and_rsync_via_cli(tmp_path):
     assert proc.returncode == 0, proc.stderr + proc.stdout
     assert snapshot(tmp_path / "mirror") == snapshot(site / "public")
     listed = subprocess.run(
-        ["git", "--git-dir", str(bare), "ls-tree", "-r", "--name-only", "pages"], capture_output=True, text=True
+        ["git", "--git-dir", str(bare), "ls-tree", "-r", "--name-only", "pages"],
+        capture_output=True,
+        text=True,
     ).stdout.split()
     assert sorted(listed) == sorted(snapshot(site / "public"))
 
@@ -166,13 +187,16 @@ def test_publish_to_bare_git_and_rsync_via_cli(tmp_path):
 def test_publish_refuses_a_broken_site(tmp_path):
     site = tmp_path / "site"
     (site / "content/notes").mkdir(parents=True)
-    (site / "content/notes/a.md").write_text("---\ntitle: A\n---\n<a href=\"/missing/\">x</a>\n")
+    (site / "content/notes/a.md").write_text('---\ntitle: A\n---\n<a href="/missing/">x</a>\n')
     (site / "site.toml").write_text(
         'title = "T"\nbase_url = "https://e.org/"\ndefault_language = "en"\n[languages.en]\nname = "English"\n'
         f'[publish.copy]\ntype = "folder"\npath = "{tmp_path / "copy"}"\n'
     )
-    proc = subprocess.run([sys.executable, str(REPO / "build.py"), "publish", "-s", str(site), "-q"],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "build.py"), "publish", "-s", str(site), "-q"],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 1
     assert "not publishing" in proc.stderr and "/missing/" in proc.stderr
     assert not (tmp_path / "copy").exists()
@@ -182,8 +206,11 @@ def test_aliases_make_redirect_pages_and_redirects_file(tmp_path):
     out = build_sample(tmp_path, "https://example.org/blog/")
     page = (out / "2019/03/why-i-teach-out-loud.html").read_text()
     assert '<meta http-equiv="refresh" content="0; url=/blog/posts/why-i-teach-out-loud/">' in page
-    assert '<link rel="canonical" href="https://example.org/blog/posts/why-i-teach-out-loud/">' in page
-    assert "/blog/2019/03/why-i-teach-out-loud.html /blog/posts/why-i-teach-out-loud/ 301" in (
-        out / "_redirects"
-    ).read_text()
+    assert (
+        '<link rel="canonical" href="https://example.org/blog/posts/why-i-teach-out-loud/">' in page
+    )
+    assert (
+        "/blog/2019/03/why-i-teach-out-loud.html /blog/posts/why-i-teach-out-loud/ 301"
+        in (out / "_redirects").read_text()
+    )
     assert (out / ".nojekyll").exists() and (out / "404.html").exists()

@@ -69,7 +69,9 @@ def test_body_edit_renders_the_page_and_what_shows_its_body(tmp_path):
 
 def test_summary_edit_also_renders_listings_but_not_tag_pages(tmp_path):
     site, builder = setup_site(tmp_path)
-    edit(site.root / "content/posts/alpha.md", "First paragraph of alpha.", "A new first paragraph.")
+    edit(
+        site.root / "content/posts/alpha.md", "First paragraph of alpha.", "A new first paragraph."
+    )
     result = builder.build()
     assert "posts/alpha/index.html" in result.rendered_paths
     assert "index.html" in result.rendered_paths
@@ -97,11 +99,18 @@ def test_title_edit_renders_translations_listings_and_tags(tmp_path):
 
 def test_template_edit_renders_only_its_users(tmp_path):
     site, builder = setup_site(tmp_path)
-    write_tree(site.root, {"layouts/tag.html": '{% extends "base.html" %}{% block main %}TAG {{ tag.label }}{% endblock %}\n'})
+    write_tree(
+        site.root,
+        {
+            "layouts/tag.html": '{% extends "base.html" %}{% block main %}TAG {{ tag.label }}{% endblock %}\n'
+        },
+    )
     builder.build()
     edit(site.root / "layouts/tag.html", "TAG", "LABEL")
     result = builder.build()
-    assert result.rendered_paths and all("/tags/" in "/" + p for p in result.rendered_paths), result.rendered_paths
+    assert result.rendered_paths and all("/tags/" in "/" + p for p in result.rendered_paths), (
+        result.rendered_paths
+    )
     assert "LABEL one" in site.read("tags/one/index.html")
 
 
@@ -126,7 +135,9 @@ def test_delete_removes_page_everywhere(tmp_path):
 
 def test_new_folder_and_rename(tmp_path):
     site, builder = setup_site(tmp_path)
-    write_tree(site.root, {"content/essays/one.md": "---\ntitle: Essay\ndate: 2024-05-01\n---\nText.\n"})
+    write_tree(
+        site.root, {"content/essays/one.md": "---\ntitle: Essay\ndate: 2024-05-01\n---\nText.\n"}
+    )
     builder.build()
     assert site.exists("essays/one/index.html")
     (site.root / "content/essays").rename(site.root / "content/longreads")
@@ -137,7 +148,9 @@ def test_new_folder_and_rename(tmp_path):
 
 OPERATIONS = st.lists(
     st.tuples(
-        st.sampled_from(["edit-body", "edit-title", "edit-summary", "add", "delete", "rename", "draft", "tag"]),
+        st.sampled_from(
+            ["edit-body", "edit-title", "edit-summary", "add", "delete", "rename", "draft", "tag"]
+        ),
         st.integers(min_value=0, max_value=50),
     ),
     min_size=1,
@@ -151,7 +164,12 @@ def apply(root: Path, op: str, n: int) -> None:
     target = files[n % len(files)] if files else None
     if op == "add" or target is None:
         lang = ["", ".sv", ".nl"][n % 3]
-        write_tree(root, {f"content/posts/new{n}{lang}.md": f"---\ntitle: New {n}\ndate: 2024-06-{n % 28 + 1:02d}\ntags: [t{n % 3}]\n---\nNew body {n}.\n"})
+        write_tree(
+            root,
+            {
+                f"content/posts/new{n}{lang}.md": f"---\ntitle: New {n}\ndate: 2024-06-{n % 28 + 1:02d}\ntags: [t{n % 3}]\n---\nNew body {n}.\n"
+            },
+        )
         return
     text = target.read_text()
     if op == "edit-body":
@@ -166,9 +184,15 @@ def apply(root: Path, op: str, n: int) -> None:
     elif op == "rename":
         target.rename(target.with_name(f"moved{n}-" + target.name))
     elif op == "draft":
-        target.write_text(text.replace("---\n", "---\ndraft: true\n", 1) if "draft:" not in text else text.replace("draft: true\n", ""))
+        target.write_text(
+            text.replace("---\n", "---\ndraft: true\n", 1)
+            if "draft:" not in text
+            else text.replace("draft: true\n", "")
+        )
     elif op == "tag":
-        target.write_text(text.replace("---\n", f"---\ntags: [t{n % 3}]\n", 1) if "tags:" not in text else text)
+        target.write_text(
+            text.replace("---\n", f"---\ntags: [t{n % 3}]\n", 1) if "tags:" not in text else text
+        )
     stamp = time.time_ns() + 1_000_000
     for path in content.rglob("*.md"):
         import os
@@ -176,12 +200,16 @@ def apply(root: Path, op: str, n: int) -> None:
         os.utime(path, ns=(stamp, stamp))
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(OPERATIONS)
 def test_incremental_equals_full(tmp_path_factory, operations):
     root = tmp_path_factory.mktemp("prop") / "site"
     root.mkdir()
-    write_tree(root, {"site.toml": BASIC_CONFIG, **{k: v for k, v in FILES.items() if "gamma" not in k}})
+    write_tree(
+        root, {"site.toml": BASIC_CONFIG, **{k: v for k, v in FILES.items() if "gamma" not in k}}
+    )
     builder = builder_for(root)
     builder.build()
     for op, n in operations:
@@ -192,5 +220,7 @@ def test_incremental_equals_full(tmp_path_factory, operations):
             return  # an edit sequence can produce an invalid site (e.g. two posts claim a slug)
         fresh = root.parent / "fresh"
         shutil.rmtree(fresh, ignore_errors=True)
-        Builder(BuildOptions(site_dir=root, output_dir=fresh, quiet=True, jobs=1, use_cache=False)).build()
+        Builder(
+            BuildOptions(site_dir=root, output_dir=fresh, quiet=True, jobs=1, use_cache=False)
+        ).build()
         assert snapshot(root / "public") == snapshot(fresh), (op, n)

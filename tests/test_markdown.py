@@ -15,7 +15,14 @@ def test_extensions():
         "Note[^1]\n\n[^1]: The footnote.\n"
     )
     html = render_markdown(text, "posts/a.md").html
-    for fragment in ("<table>", "<s>old</s>", 'type="checkbox"', "<dl>", "<dd>Definition</dd>", 'class="footnotes"'):
+    for fragment in (
+        "<table>",
+        "<s>old</s>",
+        'type="checkbox"',
+        "<dl>",
+        "<dd>Definition</dd>",
+        'class="footnotes"',
+    ):
         assert fragment in html, fragment
 
 
@@ -31,7 +38,9 @@ def test_block_language_attribute():
 
 
 def test_relative_links_become_placeholders_with_lines():
-    result = render_markdown("Intro\n\nSee [idea](../notes/idea.md#why) and ![x](pic.png).\n", "posts/a.md", 5)
+    result = render_markdown(
+        "Intro\n\nSee [idea](../notes/idea.md#why) and ![x](pic.png).\n", "posts/a.md", 5
+    )
     assert [(r.target, r.fragment, r.line) for r in result.refs] == [
         ("notes/idea.md", "#why", 7),
         ("posts/pic.png", "", 7),

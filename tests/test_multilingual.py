@@ -55,7 +55,9 @@ def test_prefixes_and_translated_slugs(make_site):
     assert site.exists("ar/posts/altaallum/index.html")
     assert site.exists("english/about/index.html") and site.exists("over/index.html")
     about = site.read("over/index.html")
-    assert 'hreflang="en" href="https://example.org/english/about/"' in about  # joined by translation_key
+    assert (
+        'hreflang="en" href="https://example.org/english/about/"' in about
+    )  # joined by translation_key
 
 
 def test_rtl_language(make_site):
@@ -110,7 +112,10 @@ def test_per_language_pages_and_ui_strings(make_site):
 
 @pytest.mark.parametrize(
     ("path", "expected"),
-    [("posts/leren/index.html", "1 minuut leestijd"), ("english/posts/learning/index.html", "1 minute read")],
+    [
+        ("posts/leren/index.html", "1 minuut leestijd"),
+        ("english/posts/learning/index.html", "1 minute read"),
+    ],
 )
 def test_reading_time_plural(make_site, path, expected):
     site = build(make_site)

@@ -8,10 +8,13 @@ import subprocess
 
 from conftest import BASIC_CONFIG
 
-OPEN_CONFIG = """
+OPEN_CONFIG = (
+    """
 publish_sources = false
 share = ["email", "mastodon", "linkedin"]
-""" + BASIC_CONFIG + """
+"""
+    + BASIC_CONFIG
+    + """
 
 [repository]
 url = "https://codeberg.org/ann/site"
@@ -28,6 +31,7 @@ name = "Bo Contributor"
 bio = { en = "Translates.", sv = "Översätter." }
 links = [{ name = "Mastodon", url = "https://social.example/@bo", me = true }]
 """
+)
 
 CANARY = "CANARY-8c1e-never-publish"
 
@@ -99,14 +103,23 @@ def build(make_site):
 def test_licence_shown_linked_and_in_json_ld(make_site):
     site = build(make_site)
     page = site.read("posts/garden/index.html")
-    assert '<a rel="license" href="https://creativecommons.org/licenses/by-sa/4.0/">CC BY-SA 4.0</a>' in page
-    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
+    assert (
+        '<a rel="license" href="https://creativecommons.org/licenses/by-sa/4.0/">CC BY-SA 4.0</a>'
+        in page
+    )
+    data = json.loads(
+        re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1)
+    )
     assert data["license"] == "https://creativecommons.org/licenses/by-sa/4.0/"
     assert data["headline"] == "A digital garden" and data["inLanguage"] == "en"
-    sv = site.read("sv/posts/trädgård/index.html") if site.exists("sv/posts/trädgård/index.html") else site.read(
-        "sv/posts/garden/index.html"
+    sv = (
+        site.read("sv/posts/trädgård/index.html")
+        if site.exists("sv/posts/trädgård/index.html")
+        else site.read("sv/posts/garden/index.html")
     )
-    assert 'href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a>' in sv  # the site default
+    assert (
+        'href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a>' in sv
+    )  # the site default
 
 
 def test_markdown_source_published_and_linked(make_site):
@@ -120,7 +133,10 @@ def test_markdown_source_published_and_linked(make_site):
 def test_suggest_edit_and_translate_links(make_site):
     site = build(make_site)
     page = site.read("posts/garden/index.html")
-    assert 'href="https://codeberg.org/ann/site/_edit/main/content/posts/garden.md">Suggest an edit</a>' in page
+    assert (
+        'href="https://codeberg.org/ann/site/_edit/main/content/posts/garden.md">Suggest an edit</a>'
+        in page
+    )
     assert (
         'href="https://codeberg.org/ann/site/_new/main/content/posts?filename=garden.nl.md" hreflang="nl">Nederlands</a>'
         in page
@@ -132,9 +148,11 @@ def test_replies_threaded_counted_and_sanitised(make_site):
     page = site.read("posts/garden/index.html")
     assert '<h2 id="replies-title">2 comments</h2>' in page
     assert page.index("Anna") < page.index("Bert")  # oldest first
-    assert re.search(r'<ol class="reply-children">\s*<li class="reply" id="reply-2024-04-03-bert">', page)
+    assert re.search(
+        r'<ol class="reply-children">\s*<li class="reply" id="reply-2024-04-03-bert">', page
+    )
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
-    assert "href=\"javascript" not in page  # left as inert text, never a link
+    assert 'href="javascript' not in page  # left as inert text, never a link
     assert '<a href="https://anna.example/" rel="nofollow ugc">site</a>' in page
     assert 'href="mailto:replies@example.org?subject=Re%3A%20A%20digital%20garden"' in page
     assert '<link rel="webmention" href="https://webmention.example/ann">' in page
@@ -163,7 +181,10 @@ def test_authors_contributors_and_author_pages(make_site):
 def test_share_links_are_plain(make_site):
     site = build(make_site)
     page = site.read("posts/garden/index.html")
-    assert "mailto:?subject=A%20digital%20garden&amp;body=https%3A%2F%2Fexample.org%2Fposts%2Fgarden%2F" in page
+    assert (
+        "mailto:?subject=A%20digital%20garden&amp;body=https%3A%2F%2Fexample.org%2Fposts%2Fgarden%2F"
+        in page
+    )
     assert "https://www.linkedin.com/sharing/share-offsite/?url=" in page
     scripts = re.findall(r"<script[^>]*src=\"([^\"]+)\"", page)
     assert all(src.startswith("/") for src in scripts)
@@ -185,16 +206,28 @@ def test_private_never_reaches_the_output(make_site):
 
 def test_history_from_git(make_site):
     site = make_site(FILES, OPEN_CONFIG)
-    env = {"GIT_AUTHOR_NAME": "A", "GIT_AUTHOR_EMAIL": "a@a", "GIT_COMMITTER_NAME": "A", "GIT_COMMITTER_EMAIL": "a@a",
-           "GIT_AUTHOR_DATE": "2024-06-01T12:00:00+00:00", "GIT_COMMITTER_DATE": "2024-06-01T12:00:00+00:00",
-           "PATH": "/usr/bin:/bin"}
-    run = lambda *args: subprocess.run(["git", *args], cwd=site.root, env=env, check=True, capture_output=True)  # noqa: E731
+    env = {
+        "GIT_AUTHOR_NAME": "A",
+        "GIT_AUTHOR_EMAIL": "a@a",
+        "GIT_COMMITTER_NAME": "A",
+        "GIT_COMMITTER_EMAIL": "a@a",
+        "GIT_AUTHOR_DATE": "2024-06-01T12:00:00+00:00",
+        "GIT_COMMITTER_DATE": "2024-06-01T12:00:00+00:00",
+        "PATH": "/usr/bin:/bin",
+    }
+
+    def run(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=site.root, env=env, check=True, capture_output=True)
+
     run("init", "-q")
     run("add", "-A")
     run("commit", "-qm", "Plant the garden")
     site.build()
     page = site.read("sv/posts/garden/index.html")
-    assert 'Last changed <time datetime="2024-06-01T12:00:00+00:00">1 juni 2024</time>' in page or "1 juni 2024" in page
+    assert (
+        'Last changed <time datetime="2024-06-01T12:00:00+00:00">1 juni 2024</time>' in page
+        or "1 juni 2024" in page
+    )
     assert "Plant the garden" in page and "https://codeberg.org/ann/site/commit/" in page
 
 

@@ -29,8 +29,10 @@ def test_edit_error_fix_and_css(make_site, browser_page: Any) -> None:
         assert page.locator(".content").inner_text().strip() == "First version."
 
         save(site.root / "content/notes/hello.md", POST.replace("First", "Second"))
-        page.wait_for_function("document.querySelector('.content') && "
-                               "document.querySelector('.content').innerText.includes('Second version.')")
+        page.wait_for_function(
+            "document.querySelector('.content') && "
+            "document.querySelector('.content').innerText.includes('Second version.')"
+        )
 
         save(site.root / "content/notes/hello.md", "---\ntitle: [broken\n---\n")
         overlay = page.get_by_role("alert")
@@ -40,13 +42,17 @@ def test_edit_error_fix_and_css(make_site, browser_page: Any) -> None:
         assert "Second version." in page.locator(".content").inner_text()  # last good build
 
         save(site.root / "content/notes/hello.md", POST.replace("First", "Third"))
-        page.wait_for_function("document.querySelector('.content') && "
-                               "document.querySelector('.content').innerText.includes('Third version.')")
+        page.wait_for_function(
+            "document.querySelector('.content') && "
+            "document.querySelector('.content').innerText.includes('Third version.')"
+        )
         assert page.get_by_role("alert").count() == 0
 
         page.evaluate("window.__marker = 'kept'")
         save(site.root / "assets/extra.css", CSS.replace("255, 255, 255", "10, 20, 30"))
-        page.wait_for_function("getComputedStyle(document.body).backgroundColor === 'rgb(10, 20, 30)'")
+        page.wait_for_function(
+            "getComputedStyle(document.body).backgroundColor === 'rgb(10, 20, 30)'"
+        )
         assert page.evaluate("window.__marker") == "kept"  # swapped in place, no reload
     finally:
         running.stop()

@@ -28,7 +28,9 @@ VTT = """WEBVTT
 00:00:20.000 --> 00:00:24.000
 <v Joost>After the break: <i>what went wrong</i> & what we learned <script>x</script>.
 """
-VTT_SV = VTT.replace("Welcome to the open lesson. We plan in public.", "Välkommen till den öppna lektionen.")
+VTT_SV = VTT.replace(
+    "Welcome to the open lesson. We plan in public.", "Välkommen till den öppna lektionen."
+)
 
 TALK = """---
 title: Open lesson planning
@@ -68,19 +70,31 @@ def test_talk_page_transcript_and_anchors(make_site):
 
 
 def test_translated_captions_make_a_translated_page(make_site):
-    site = make_site({"content/talks/open.md": TALK, "content/talks/open.vtt": VTT, "content/talks/open.sv.vtt": VTT_SV})
+    site = make_site(
+        {
+            "content/talks/open.md": TALK,
+            "content/talks/open.vtt": VTT,
+            "content/talks/open.sv.vtt": VTT_SV,
+        }
+    )
     site.build()
     sv = site.read("sv/talks/open/index.html")
     assert '<html lang="sv"' in sv
     assert "Välkommen till den öppna lektionen." in sv
     assert '<section class="transcript" aria-labelledby="transcript-title" lang="sv">' in sv
     assert '<div class="content" lang="en">' in sv  # the description stays English, marked as such
-    assert 'hreflang="sv" href="https://example.org/sv/talks/open/"' in site.read("talks/open/index.html")
+    assert 'hreflang="sv" href="https://example.org/sv/talks/open/"' in site.read(
+        "talks/open/index.html"
+    )
     assert "/sv/talks/open/" in site.read("sv/index.html")  # listed like any other page
 
 
 def test_caption_file_alone_is_a_talk(make_site):
-    site = make_site({"content/talks/2024-05-01-neighbourhood-chat.nl.srt": "1\n00:00:01,000 --> 00:00:03,000\n>> Hallo allemaal.\n\n2\n00:00:03,500 --> 00:00:05,000\n>> Dag!\n"})
+    site = make_site(
+        {
+            "content/talks/2024-05-01-neighbourhood-chat.nl.srt": "1\n00:00:01,000 --> 00:00:03,000\n>> Hallo allemaal.\n\n2\n00:00:03,500 --> 00:00:05,000\n>> Dag!\n"
+        }
+    )
     site.build()
     html = site.read("nl/talks/neighbourhood-chat/index.html")
     assert "<h1>Neighbourhood chat</h1>" in html
@@ -97,29 +111,49 @@ def make_wav(path: Path, seconds: int = 30) -> None:
 
 
 def test_self_hosted_media_gets_tracks(make_site, tmp_path):
-    site = make_site({"content/talks/open.md": TALK.replace("https://www.youtube.com/watch?v=abcdefghijk", "open.wav"),
-                      "content/talks/open.vtt": VTT, "content/talks/open.sv.vtt": VTT_SV})
+    site = make_site(
+        {
+            "content/talks/open.md": TALK.replace(
+                "https://www.youtube.com/watch?v=abcdefghijk", "open.wav"
+            ),
+            "content/talks/open.vtt": VTT,
+            "content/talks/open.sv.vtt": VTT_SV,
+        }
+    )
     make_wav(site.root / "content/talks/open.wav")
     site.build()
     html = site.read("talks/open/index.html")
     assert '<video controls preload="metadata" src="/talks/open.wav"' in html
-    assert '<track kind="captions" srclang="en" label="English" src="/talks/open/open.vtt" default>' in html
-    assert '<track kind="captions" srclang="sv" label="Svenska" src="/sv/talks/open/open.sv.vtt">' in html
+    assert (
+        '<track kind="captions" srclang="en" label="English" src="/talks/open/open.vtt" default>'
+        in html
+    )
+    assert (
+        '<track kind="captions" srclang="sv" label="Svenska" src="/sv/talks/open/open.sv.vtt">'
+        in html
+    )
     assert 'href="/talks/open.wav#t=20"' in html
 
 
 def test_broken_captions_never_crash(make_site):
-    site = make_site({
-        "content/talks/a.md": TALK,
-        "content/talks/a.vtt": "WEBVTT\n\n00:00:01.000 --> nonsense\nBad cue\n\n00:00:02.000 --> 00:00:03.000\nGood cue\n",
-    })
+    site = make_site(
+        {
+            "content/talks/a.md": TALK,
+            "content/talks/a.vtt": "WEBVTT\n\n00:00:01.000 --> nonsense\nBad cue\n\n00:00:02.000 --> 00:00:03.000\nGood cue\n",
+        }
+    )
     result = site.build()
     assert "Good cue" in site.read("talks/a/index.html")
     assert any("content/talks/a.vtt" in str(w) for w in result.warnings)
 
 
 def test_undecodable_captions_are_a_clear_error(make_site):
-    site = make_site({"content/talks/a.md": TALK, "content/talks/a.vtt": b"WEBVTT\n\n00:00:01.000 --> 00:00:02.000\ncaf\xe9\n"})
+    site = make_site(
+        {
+            "content/talks/a.md": TALK,
+            "content/talks/a.vtt": b"WEBVTT\n\n00:00:01.000 --> 00:00:02.000\ncaf\xe9\n",
+        }
+    )
     with pytest.raises(BuildFailed) as info:
         site.build()
     assert any("content/talks/a.vtt" in str(e) for e in info.value.errors)
@@ -130,9 +164,21 @@ def test_new_talk_scaffold(make_site, tmp_path):
     captions = tmp_path / "stream.sv.vtt"
     captions.write_text(VTT)
     proc = subprocess.run(
-        [sys.executable, str(REPO / "build.py"), "new", "talk", str(captions), "--video", "https://youtu.be/abcdefghijk",
-         "--lang", "sv", "-s", str(site.root)],
-        capture_output=True, text=True,
+        [
+            sys.executable,
+            str(REPO / "build.py"),
+            "new",
+            "talk",
+            str(captions),
+            "--video",
+            "https://youtu.be/abcdefghijk",
+            "--lang",
+            "sv",
+            "-s",
+            str(site.root),
+        ],
+        capture_output=True,
+        text=True,
     )
     assert proc.returncode == 0, proc.stderr
     created = Path(proc.stdout.strip())
@@ -148,16 +194,40 @@ def test_new_talk_scaffold(make_site, tmp_path):
 def test_new_post_scaffold(make_site):
     site = make_site({})
     proc = subprocess.run(
-        [sys.executable, str(REPO / "build.py"), "new", "post", "Åtta tankar om lärande", "--lang", "sv", "-s", str(site.root)],
-        capture_output=True, text=True,
+        [
+            sys.executable,
+            str(REPO / "build.py"),
+            "new",
+            "post",
+            "Åtta tankar om lärande",
+            "--lang",
+            "sv",
+            "-s",
+            str(site.root),
+        ],
+        capture_output=True,
+        text=True,
     )
     assert proc.returncode == 0, proc.stderr
     path = Path(proc.stdout.strip())
     assert path == site.root / "content/posts/åtta-tankar-om-lärande.sv.md"
     text = path.read_text()
-    assert 'title: "Åtta tankar om lärande"' in text and "lang: sv" in text and "draft: true" in text
+    assert (
+        'title: "Åtta tankar om lärande"' in text and "lang: sv" in text and "draft: true" in text
+    )
     again = subprocess.run(
-        [sys.executable, str(REPO / "build.py"), "new", "post", "Åtta tankar om lärande", "--lang", "sv", "-s", str(site.root)],
-        capture_output=True, text=True,
+        [
+            sys.executable,
+            str(REPO / "build.py"),
+            "new",
+            "post",
+            "Åtta tankar om lärande",
+            "--lang",
+            "sv",
+            "-s",
+            str(site.root),
+        ],
+        capture_output=True,
+        text=True,
     )
     assert again.returncode == 1 and "already exists" in again.stderr

@@ -1,0 +1,320 @@
+"""Aloud benchmark: the one command.
+
+    python benchmarks/run.py [--sizes 1000,5000,10000] [--repeat N] [--timeout 900]
+
+For each size N it generates (or reuses) benchmarks/out/site-N with generate.py, then treats
+Aloud as a black box through its CLI (`python build.py build -s SITE --quiet`, from the repo
+root) and measures:
+
+- floor: reading + front matter + Markdown/Pygments rendering of every .md in one process,
+  divided by os.cpu_count() (see floor.py); printed with the ratio cold/floor;
+- cold: full build after deleting SITE/.aloud and SITE/public (median of --repeat, default 3),
+  with the peak summed RSS of the build's process tree (sampled every 20 ms);
+- warm: full build again with nothing changed (median of --repeat, default 5);
+- edit: `build.py watch` running; append a marker sentence to one post (temp file + os.replace)
+  and poll the post's output page every 1 ms until the marker is there (median, ms);
+- template: SITE/layouts/post.html = the repo's layouts/post.html plus a comment; full build;
+- output: size and file count of SITE/public.
+
+A missing or failing builder is reported ("n/a" plus its error) and the run goes on. Results:
+a table on stdout, benchmarks/out/results.json and benchmarks/results-latest.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+OUT = HERE / "out"
+sys.path.insert(0, str(HERE))
+
+from floor import measure_floor, split_front_matter  # noqa: E402
+from generate import DIRTY, ensure_site, read_stamp  # noqa: E402
+from procs import RunResult, Watcher, run_timed, tree_size, wait_for_bytes  # noqa: E402
+
+COLUMNS = ["N", "floor s", "cold s", "ratio", "warm s", "edit ms", "template s", "peak MiB",
+           "output MiB/files"]  # fmt: skip
+
+
+BUILDER = "build.py"  # --builder replaces it, e.g. with a stub to test this harness
+
+
+def build_cmd(site: Path, command: str = "build") -> list[str]:
+    return [sys.executable, BUILDER, command, "-s", str(site), "--quiet"]
+
+
+@contextlib.contextmanager
+def dirty(site: Path) -> Iterator[None]:
+    """Mark the site as edited while sources are being changed, so it is regenerated if the
+    run dies before they are restored."""
+    (site / DIRTY).write_text("benchmark edits in progress\n")
+    try:
+        yield
+    finally:
+        (site / DIRTY).unlink(missing_ok=True)
+
+
+def median(xs: list[float]) -> float | None:
+    return statistics.median(xs) if xs else None
+
+
+def report_failure(what: str, r: RunResult) -> str:
+    """Print a failed run's error and return a one-line note for the results."""
+    print(f"  {what} failed (exit {r.returncode}, {r.seconds:.2f} s):")
+    print("    " + "\n    ".join(r.output_tail.strip().splitlines()[-15:]))
+    last = r.output_tail.strip().splitlines()[-1:] or ["no output"]
+    return f"{what}: exit {r.returncode}: {last[0][:200]}"
+
+
+def clean(site: Path) -> None:
+    shutil.rmtree(site / ".aloud", ignore_errors=True)
+    shutil.rmtree(site / "public", ignore_errors=True)
+
+
+def bench_builds(site: Path, cold_n: int, warm_n: int, timeout: float, res: dict) -> bool:
+    """Cold builds (with memory) then warm builds; False if the builder does not work."""
+    cold, peaks = [], []
+    for _ in range(cold_n):
+        clean(site)
+        r = run_timed(build_cmd(site), REPO, timeout, memory=True)
+        if not r.ok:
+            res["errors"].append(report_failure("cold build", r))
+            return False
+        cold.append(r.seconds)
+        peaks.append(r.peak_mib)
+    res["cold_runs_s"], res["cold_s"] = cold, median(cold)
+    res["peak_mib"] = max(peaks)
+    size, files = tree_size(site / "public")
+    res["output_mib"], res["output_files"] = size / 2**20, files
+    warm = []
+    for _ in range(warm_n):
+        r = run_timed(build_cmd(site), REPO, timeout)
+        if not r.ok:
+            res["errors"].append(report_failure("warm build", r))
+            break
+        warm.append(r.seconds)
+    res["warm_runs_s"], res["warm_s"] = warm, median(warm)
+    return True
+
+
+def bench_template(site: Path, n: int, timeout: float, res: dict) -> None:
+    """Full (warm) builds after each edit of an overriding layouts/post.html."""
+    source = REPO / "layouts" / "post.html"
+    if not source.is_file():
+        res["errors"].append("template: layouts/post.html does not exist yet")
+        return
+    layouts = site / "layouts"
+    created = not layouts.exists()
+    override = layouts / "post.html"
+    layouts.mkdir(exist_ok=True)
+    original = source.read_text(encoding="utf-8")
+    times: list[float] = []
+    try:
+        for k in range(n):
+            override.write_text(f"{original}\n<!-- bench template edit {time.time_ns()}-{k} -->\n")
+            r = run_timed(build_cmd(site), REPO, timeout)
+            if not r.ok:
+                res["errors"].append(report_failure("template build", r))
+                break
+            times.append(r.seconds)
+    finally:
+        override.unlink(missing_ok=True)
+        if created:
+            shutil.rmtree(layouts, ignore_errors=True)
+    res["template_runs_s"], res["template_s"] = times, median(times)
+    run_timed(build_cmd(site), REPO, timeout)  # back to the plain site, untimed
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write like an editor: a temp file beside it, then rename over."""
+    tmp = path.with_name(f".{path.name}.bench-tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def edit_target(site: Path, n: int) -> tuple[Path, Path]:
+    """A post in the middle of the site and the output page it should land in."""
+    post = site / "content" / "posts" / f"post-{max(n // 2, 1):05d}.md"
+    fm, _ = split_front_matter(post.read_text(encoding="utf-8"))
+    slug = (yaml.safe_load(fm) or {}).get("slug") or post.stem
+    return post, site / "public" / "posts" / str(slug) / "index.html"
+
+
+def bench_edit(site: Path, n: int, edits: int, ready_timeout: float, res: dict) -> None:
+    """Median edit-to-written time of a one-post body edit in watch mode."""
+    post, page = edit_target(site, n)
+    watcher = Watcher(build_cmd(site, "watch"), REPO)
+    original = post.read_text(encoding="utf-8")
+    times: list[float] = []
+    try:
+        if not watcher.wait_ready(ready_timeout):
+            state = "exited" if not watcher.alive() else f"no 'watching' in {ready_timeout:.0f} s"
+            print(f"  watch: {state}:\n    " + watcher.tail().replace("\n", "\n    ")[-2000:])
+            res["errors"].append(f"edit: watcher {state}")
+            return
+        time.sleep(0.5)  # let the file watcher settle after announcing itself
+        text = original
+        for k in range(edits):
+            marker = f"Benchmark marker {time.time_ns()}-{k}."
+            text = text.rstrip("\n") + f"\n\n{marker}\n"
+            start = time.perf_counter()
+            atomic_write(post, text)
+            took = wait_for_bytes(page, marker.encode(), start, timeout=60)
+            if took is None:
+                res["errors"].append(f"edit: {page.relative_to(site)} lacked the marker after 60 s")
+                break
+            times.append(took * 1000)
+            time.sleep(0.5)  # let the rebuild finish before the next edit
+    finally:
+        atomic_write(post, original)
+        if times:  # wait (bounded) for the restored page so public/ matches the sources
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and b"Benchmark marker" in _read(page):
+                time.sleep(0.05)
+        watcher.stop()
+    res["edit_runs_ms"], res["edit_ms"] = times, median(times)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
+def bench_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
+    site = OUT / f"site-{n}"
+    print(f"== N={n}: {site.relative_to(REPO)}")
+    t0 = time.perf_counter()
+    made = ensure_site(n, site)
+    print(f"  site {'generated' if made else 'reused'} ({time.perf_counter() - t0:.1f} s)")
+    res: dict[str, Any] = {"n": n, "site": read_stamp(site), "errors": []}
+    cold_n = args.repeat or 3
+    other_n = args.repeat or 5
+    floor = measure_floor(site, cold_n)
+    res["floor"] = floor
+    res["floor_s"] = floor["floor_s"]
+    print(f"  floor {floor['floor_s']:.2f} s ({floor['single_s']:.2f} s / {floor['cores']} cores)")
+    if not bench_builds(site, cold_n, other_n, args.timeout, res):
+        res["errors"].append("warm, template, edit: skipped (no working build)")
+        return res
+    res["ratio"] = res["cold_s"] / res["floor_s"]
+    print(
+        f"  cold {res['cold_s']:.2f} s = {res['ratio']:.1f} x floor, peak {res['peak_mib']:.0f} MiB"
+    )
+    print(f"  warm {fmt(res.get('warm_s'), 2, ' s')}")
+    with dirty(site):
+        bench_template(site, other_n, args.timeout, res)
+        print(f"  template {fmt(res.get('template_s'), 2, ' s')}")
+        bench_edit(site, n, other_n, max(120.0, 3 * res["cold_s"]), res)
+        print(f"  edit {fmt(res.get('edit_ms'), 0, ' ms')}")
+    return res
+
+
+def fmt(x: float | None, digits: int, unit: str = "") -> str:
+    return "n/a" if x is None else f"{x:.{digits}f}{unit}"
+
+
+def row(r: dict[str, Any]) -> list[str]:
+    out = "n/a"
+    if r.get("output_files") is not None:
+        out = f"{r['output_mib']:.1f} / {r['output_files']}"
+    return [
+        str(r["n"]), fmt(r.get("floor_s"), 2), fmt(r.get("cold_s"), 2), fmt(r.get("ratio"), 1),
+        fmt(r.get("warm_s"), 2), fmt(r.get("edit_ms"), 0), fmt(r.get("template_s"), 2),
+        fmt(r.get("peak_mib"), 0), out,
+    ]  # fmt: skip
+
+
+def text_table(results: list[dict[str, Any]]) -> str:
+    rows = [COLUMNS] + [row(r) for r in results]
+    widths = [max(len(x[i]) for x in rows) for i in range(len(COLUMNS))]
+    return "\n".join("  ".join(c.rjust(w) for c, w in zip(x, widths, strict=True)) for x in rows)
+
+
+def markdown_table(results: list[dict[str, Any]]) -> str:
+    lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---:|" * len(COLUMNS)]
+    lines += ["| " + " | ".join(row(r)) + " |" for r in results]
+    return "\n".join(lines)
+
+
+def machine() -> dict[str, Any]:
+    cpu = platform.processor() or "unknown"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
+    ).stdout.strip()
+    return {
+        "platform": platform.platform(),
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "aloud_commit": commit or "unknown",
+    }
+
+
+def write_markdown(path: Path, info: dict[str, Any], results: list[dict[str, Any]]) -> None:
+    notes = [f"- N={r['n']}: {e}" for r in results for e in r["errors"]]
+    text = [
+        "# Latest benchmark results",
+        "",
+        "Made by `python benchmarks/run.py` (see benchmarks/README.md for what each column is).",
+        "",
+        f"- machine: {info['platform']}, {info['cpu']}, {info['cores']} cores",
+        f"- Python {info['python']}, Aloud at {info['aloud_commit']}, {info['date']}",
+        "",
+        markdown_table(results),
+        "",
+    ]
+    if notes:
+        text += ["Notes:", "", *notes, ""]
+    path.write_text("\n".join(text), encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="Aloud benchmark (see benchmarks/README.md)")
+    ap.add_argument("--sizes", default="1000,5000,10000", help="comma-separated post counts")
+    ap.add_argument("--repeat", type=int, help="runs per measure (default: 3 cold, 5 others)")
+    ap.add_argument("--timeout", type=float, default=900.0, help="seconds per build")
+    ap.add_argument("--builder", default=BUILDER, help="CLI script to run (tests of the harness)")
+    args = ap.parse_args(argv)
+    globals()["BUILDER"] = args.builder
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    OUT.mkdir(parents=True, exist_ok=True)
+    info = machine()
+    results = [bench_size(n, args) for n in sizes]
+    print()
+    print(text_table(results))
+    for r in results:
+        for e in r["errors"]:
+            print(f"  N={r['n']}: {e}")
+    payload = {"machine": info, "repeat": args.repeat, "results": results}
+    (OUT / "results.json").write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+    write_markdown(HERE / "results-latest.md", info, results)
+    print(f"\nwrote {(OUT / 'results.json').relative_to(REPO)} and benchmarks/results-latest.md")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
