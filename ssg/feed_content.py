@@ -19,7 +19,7 @@ from urllib.parse import urljoin, urlsplit
 from .captions import Chapter, format_timestamp
 from .config import Config
 from .feed_model import Enclosure, Item, TranscriptLink
-from .model import Page
+from .model import Page, Transcript
 from .urls import absolute, file_url
 from .video import video_info
 
@@ -81,8 +81,30 @@ def _srcset_candidate(part: str, page_url: str) -> str:
     return " ".join([_resolve(pieces[0], page_url), *pieces[1:]])
 
 
+_ENTRY_MEMO: dict[tuple, str] = {}
+
+
 def entry_html(item: Item, translate: Callable[[str], str]) -> str:
-    """The full content of an entry: its body; for talks also chapters and the transcript."""
+    """The full content of an entry, memoized: a post appears in its language's feed, its
+    section's and each of its tags', each in three formats, and making its links absolute is
+    most of a feed's cost."""
+    page = item.page
+    key = (
+        page.content_digest,
+        page.description_lang,
+        item.url,
+        translate("Chapters"),
+        translate("Transcript"),
+    )
+    found = _ENTRY_MEMO.get(key)
+    if found is None:
+        if len(_ENTRY_MEMO) > 20_000:
+            _ENTRY_MEMO.clear()
+        found = _ENTRY_MEMO[key] = _entry_html(item, translate)
+    return found
+
+
+def _entry_html(item: Item, translate: Callable[[str], str]) -> str:
     page = item.page
     parts = []
     if page.body:
@@ -92,26 +114,31 @@ def entry_html(item: Item, translate: Callable[[str], str]) -> str:
             parts.append(page.body)
     if page.chapters:
         parts.append(f"<h2>{html.escape(translate('Chapters'))}</h2>")
-        parts.append("<ol>" + "".join(_chapter(c) for c in page.chapters) + "</ol>")
+        parts.append(
+            "<ol>" + "".join(_chapter(c, page.transcript) for c in page.chapters) + "</ol>"
+        )
     transcript = page.transcript
     if transcript and transcript.paragraphs:
         parts.append(f'<section lang="{html.escape(transcript.lang)}">')
         parts.append(f"<h2>{html.escape(translate('Transcript'))}</h2>")
-        for paragraph in transcript.paragraphs:
+        anchors = transcript.anchors or tuple(f"t={int(p.start)}" for p in transcript.paragraphs)
+        for paragraph, anchor in zip(transcript.paragraphs, anchors, strict=True):
             speaker = ""
             if paragraph.speaker:
                 speaker = f"<strong>{html.escape(paragraph.speaker)}:</strong> "
-            parts.append(f"<p>{_time_link(paragraph.start)} {speaker}{paragraph.html}</p>")
+            link = _time_link(paragraph.start, anchor)
+            parts.append(f"<p>{link} {speaker}{paragraph.html}</p>")
         parts.append("</section>")
     return absolutize("\n".join(parts), item.url)
 
 
-def _time_link(start: float) -> str:
-    return f'<a href="#t={int(start)}">{format_timestamp(start)}</a>'
+def _time_link(start: float, anchor: str) -> str:
+    return f'<a href="#{anchor}">{format_timestamp(start)}</a>'
 
 
-def _chapter(chapter: Chapter) -> str:
-    return f"<li>{_time_link(chapter.start)} {html.escape(chapter.title)}</li>"
+def _chapter(chapter: Chapter, transcript: Transcript | None) -> str:
+    anchor = transcript.anchor_at(chapter.start) if transcript else f"t={int(chapter.start)}"
+    return f"<li>{_time_link(chapter.start, anchor)} {html.escape(chapter.title)}</li>"
 
 
 def static_files(config: Config, statics: list) -> dict[str, str]:
