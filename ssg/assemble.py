@@ -160,7 +160,7 @@ def _make_page(
     slug = meta.slug or posixpath.basename(source.key)
     slug = slugify(slug) if meta.slug is None else meta.slug.strip("/")
     out_dir = page_path(config, lang, source.section, slug)
-    summary = meta.summary or _truncate(result.rendered.first_paragraph, config.summary_length)
+    summary = meta.summary or truncate(result.rendered.first_paragraph, config.summary_length)
     tag_links = tuple(
         TagLink(
             tag,
@@ -209,7 +209,7 @@ def _make_page(
     return page
 
 
-def _truncate(text: str, limit: int) -> str:
+def truncate(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:—-")
@@ -325,43 +325,48 @@ def _reply(item: ParsedReply) -> Reply:
 def finalize_digests(site: Site) -> None:
     """The dependency identities: each digest covers exactly what one kind of view shows."""
     for page in site.pages:
-        page.link_digest = make_digest(page.lang, page.url, page.title, page.date, page.kind)
-        page.card_digest = make_digest(
-            page.link_digest,
-            page.summary,
-            page.tags,
-            page.status,
-            page.reading_minutes,
-            page.reply_count,
-            page.authors,
-            page.updated,
-        )
-        page.content_digest = make_digest(
-            page.card_digest,
-            page.body,
-            page.transcript,
-            page.license,
-            page.contributors,
-            page.video,
-            page.chapters,
-            page.last_modified,
-        )
-        page.full_digest = make_digest(
-            page.content_digest,
-            page.translations,
-            page.missing_languages,
-            page.replies,
-            page.headings,
-            page.toc,
-            page.open_questions,
-            page.source_url,
-            page.caption_tracks,
-            page.history,
-            page.speakers,
-            page.poster,
-            page.description_lang,
-            page.aliases,
-            sorted(page.extra.items(), key=lambda kv: kv[0]).__repr__(),
-            page.template,
-            page.draft,
-        )
+        page_digests(page)
+
+
+def page_digests(page: Page) -> None:
+    """Set one page's digests (also used when a quick rebuild patches a page in place)."""
+    page.link_digest = make_digest(page.lang, page.url, page.title, page.date, page.kind)
+    page.card_digest = make_digest(
+        page.link_digest,
+        page.summary,
+        page.tags,
+        page.status,
+        page.reading_minutes,
+        page.reply_count,
+        page.authors,
+        page.updated,
+    )
+    page.content_digest = make_digest(
+        page.card_digest,
+        page.body,
+        page.transcript,
+        page.license,
+        page.contributors,
+        page.video,
+        page.chapters,
+        page.last_modified,
+    )
+    page.full_digest = make_digest(
+        page.content_digest,
+        page.translations,
+        page.missing_languages,
+        page.replies,
+        page.headings,
+        page.toc,
+        page.open_questions,
+        page.source_url,
+        page.caption_tracks,
+        page.history,
+        page.speakers,
+        page.poster,
+        page.description_lang,
+        page.aliases,
+        sorted(page.extra.items(), key=lambda kv: kv[0]).__repr__(),
+        page.template,
+        page.draft,
+    )

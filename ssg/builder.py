@@ -29,8 +29,9 @@ from .hosting import host_outputs
 from .i18n import Catalogs, load_catalogs
 from .model import Output, Site
 from .parallel import parse_many, render_many
-from .parse import Parsed, file_digest
+from .parse import Parsed, file_digest, read_and_parse
 from .progress import Progress
+from .quick import Snapshot, body_only_changes, make_snapshot, patch
 from .routes import global_digest, plan
 from .template_strings import template_message_ids
 from .templates import TemplateDigests, layout_dirs, make_environment
@@ -63,6 +64,7 @@ class BuildResult:
     site: Site | None = None
     changed_urls: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)  # phase -> seconds
+    quick: bool = False  # a body-only rebuild (see quick.py)
 
     @property
     def unchanged(self) -> int:
@@ -101,6 +103,8 @@ class Builder:
         self.catalogs: Catalogs | None = None
         self.template_digests: TemplateDigests | None = None
         self.parallel_ok = True
+        self.keep_snapshot = False  # watch mode keeps the last site for quick rebuilds
+        self.snapshot: Snapshot | None = None
         self.static_digests: dict[str, tuple[tuple[int, int], str]] = {}
         self._history_cache: dict[str, dict] = {}
         self._history_signature: tuple | None = None
@@ -168,7 +172,63 @@ class Builder:
             if resolved.startswith(content + os.sep):
                 self.digests.pop(os.path.relpath(resolved, content).replace(os.sep, "/"), None)
 
-    def build(self) -> BuildResult:
+    def build(self, changed: set[str] | None = None) -> BuildResult:
+        """Build; `changed` (paths a watcher saw change) allows a quick body-only rebuild."""
+        if changed and self.snapshot is not None:
+            quick = self._quick(changed)
+            if quick is not None:
+                return quick
+        return self._full()
+
+    def _quick(self, changed: set[str]) -> BuildResult | None:
+        started = time.perf_counter()
+        snapshot = self.snapshot
+        assert snapshot is not None and self.env is not None
+        content_dir = self.options.site_dir / "content"
+        try:
+            news = body_only_changes(snapshot, content_dir, changed, read_and_parse)
+        except (SiteError, OSError):
+            return None  # the full build reports it properly
+        if not news:
+            return None
+        dirty: dict[str, Output] = {}
+        for rel, new in news.items():
+            for output in patch(snapshot, rel, new):
+                dirty[output.path] = output
+            self.cache.store_parsed(rel, new)
+            stat = (content_dir / rel).stat()
+            self.digests[rel] = ((stat.st_size, stat.st_mtime_ns), new.digest)
+        rendered: dict[str, bytes] = {}
+        try:
+            render_many(
+                self.env,
+                snapshot.config,
+                list(dirty.values()),
+                1,
+                Progress(True),
+                rendered.__setitem__,
+            )
+        except BuildFailed:
+            self.snapshot = None  # patched pages no longer match the disk: start over next time
+            raise
+        with self.commit_guard():
+            written = write_incremental(self.options.output_dir, rendered, ())
+        keys = self.cache.output_keys()
+        keys.update({path: "" for path in dirty})  # unknown: the next full build renders them again
+        self.cache.set_output_keys(keys)
+        result = BuildResult(
+            planned=len(snapshot.outputs),
+            rendered=len(dirty),
+            rendered_paths=sorted(dirty),
+            written=written,
+            site=snapshot.site,
+            changed_urls=sorted({_url_of_output(snapshot.config, p) for p in written}),
+            quick=True,
+        )
+        result.seconds = time.perf_counter() - started
+        return result
+
+    def _full(self) -> BuildResult:
         started = time.perf_counter()
         timer = PhaseTimer()
         progress = Progress(quiet=self.options.quiet)
@@ -204,9 +264,12 @@ class Builder:
             raise BuildFailed([error]) from None
         _check_collisions(outputs)
         timer.lap("plan")
+        self.snapshot = None
         result = self._render_and_commit(config, env, outputs, progress, timer)
         result.warnings = warnings
         result.site = site
+        if self.keep_snapshot:
+            self.snapshot = make_snapshot(site, outputs, parsed)
         self.cache.save()
         timer.lap("save cache")
         result.seconds = time.perf_counter() - started

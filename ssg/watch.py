@@ -103,6 +103,7 @@ class Session:
         self.options = options
         self.server = server
         self.builder = Builder(options)
+        self.builder.keep_snapshot = True
         if server is not None:
             self.builder.commit_guard = server.committing
         self.failed = False
@@ -112,7 +113,7 @@ class Session:
         if changed:
             self.builder.forget(changed)
         try:
-            result = self.builder.build()
+            result = self.builder.build(changed)
         except (BuildFailed, SiteError) as error:
             message = format_errors(error)
             for line in message.splitlines():
@@ -201,6 +202,7 @@ def watch(options: BuildOptions, serve_args: Any = None) -> int:
         worker.join(timeout=5)
         if server is not None:
             server.shutdown()
+        session.builder.cache.save()
     print("stopped", flush=True)
     return 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from pathlib import Path
@@ -158,46 +159,47 @@ OPERATIONS = st.lists(
 )
 
 
-def apply(root: Path, op: str, n: int) -> None:
+def apply(root: Path, op: str, n: int) -> set[str]:
+    """Apply one edit; returns the paths it touched (what a watcher would report)."""
     content = root / "content"
     files = sorted(p for p in content.rglob("*.md"))
     target = files[n % len(files)] if files else None
+    touched: set[str] = set()
     if op == "add" or target is None:
         lang = ["", ".sv", ".nl"][n % 3]
+        new = f"content/posts/new{n}{lang}.md"
+        day = f"2024-06-{n % 28 + 1:02d}"
         write_tree(
-            root,
-            {
-                f"content/posts/new{n}{lang}.md": f"---\ntitle: New {n}\ndate: 2024-06-{n % 28 + 1:02d}\ntags: [t{n % 3}]\n---\nNew body {n}.\n"
-            },
+            root, {new: f"---\ntitle: New {n}\ndate: {day}\ntags: [t{n % 3}]\n---\nNew body {n}.\n"}
         )
-        return
-    text = target.read_text()
-    if op == "edit-body":
-        target.write_text(text + f"\nAdded paragraph {n}.\n")
-    elif op == "edit-title":
-        target.write_text(text.replace("title: ", f"title: T{n} ", 1))
-    elif op == "edit-summary":
-        head, _, body = text.partition("\n---\n")
-        target.write_text(f"{head}\n---\nFresh opening {n}.\n\n{body}")
-    elif op == "delete" and len(files) > 1:
-        target.unlink()
-    elif op == "rename":
-        target.rename(target.with_name(f"moved{n}-" + target.name))
-    elif op == "draft":
-        target.write_text(
-            text.replace("---\n", "---\ndraft: true\n", 1)
-            if "draft:" not in text
-            else text.replace("draft: true\n", "")
-        )
-    elif op == "tag":
-        target.write_text(
-            text.replace("---\n", f"---\ntags: [t{n % 3}]\n", 1) if "tags:" not in text else text
-        )
+        touched.add(str(root / new))
+    else:
+        text = target.read_text()
+        touched.add(str(target))
+        if op == "edit-body":
+            target.write_text(text + f"\nAdded paragraph {n}.\n")
+        elif op == "edit-title":
+            target.write_text(text.replace("title: ", f"title: T{n} ", 1))
+        elif op == "edit-summary":
+            head, _, body = text.partition("\n---\n")
+            target.write_text(f"{head}\n---\nFresh opening {n}.\n\n{body}")
+        elif op == "delete" and len(files) > 1:
+            target.unlink()
+        elif op == "rename":
+            moved = target.with_name(f"moved{n}-" + target.name)
+            target.rename(moved)
+            touched.add(str(moved))
+        elif op == "draft":
+            flipped = text.replace("draft: true\n", "")
+            if "draft:" not in text:
+                flipped = text.replace("---\n", "---\ndraft: true\n", 1)
+            target.write_text(flipped)
+        elif op == "tag" and "tags:" not in text:
+            target.write_text(text.replace("---\n", f"---\ntags: [t{n % 3}]\n", 1))
     stamp = time.time_ns() + 1_000_000
     for path in content.rglob("*.md"):
-        import os
-
         os.utime(path, ns=(stamp, stamp))
+    return touched
 
 
 @settings(
@@ -211,11 +213,13 @@ def test_incremental_equals_full(tmp_path_factory, operations):
         root, {"site.toml": BASIC_CONFIG, **{k: v for k, v in FILES.items() if "gamma" not in k}}
     )
     builder = builder_for(root)
+    builder.keep_snapshot = True  # as in watch mode: body-only edits take the quick path
     builder.build()
     for op, n in operations:
-        apply(root, op, n)
+        touched = apply(root, op, n)
+        builder.forget(touched)
         try:
-            builder.build()
+            builder.build(touched)
         except Exception:
             return  # an edit sequence can produce an invalid site (e.g. two posts claim a slug)
         fresh = root.parent / "fresh"
@@ -224,3 +228,26 @@ def test_incremental_equals_full(tmp_path_factory, operations):
             BuildOptions(site_dir=root, output_dir=fresh, quiet=True, jobs=1, use_cache=False)
         ).build()
         assert snapshot(root / "public") == snapshot(fresh), (op, n)
+
+
+def test_quick_body_edit_renders_page_listings_and_feeds_only(tmp_path):
+    site, builder = setup_site(tmp_path)
+    builder.keep_snapshot = True
+    builder.build()
+    path = site.root / "content/posts/alpha.md"
+    edit(path, "More alpha.", "More alpha, edited quickly.")
+    result = builder.build({str(path)})
+    assert result.quick
+    assert [p for p in result.rendered_paths if p.endswith(".html")] == ["posts/alpha/index.html"]
+    assert "More alpha, edited quickly." in site.read("posts/alpha/index.html")
+    assert "More alpha, edited quickly." in site.read("feed.xml")
+    edit(path, "First paragraph of alpha.", "A new opening.")
+    result = builder.build({str(path)})
+    assert result.quick and "index.html" in result.rendered_paths
+    assert "A new opening." in site.read("index.html")
+    edit(path, "title: Alpha", "title: Alpha two")  # front matter changed: the full pipeline
+    result = builder.build({str(path)})
+    assert not result.quick and "Alpha two" in site.read("sv/posts/alfa/index.html")
+    fresh = tmp_path / "fresh"
+    Builder(BuildOptions(site_dir=site.root, output_dir=fresh, quiet=True, jobs=1, use_cache=False)).build()
+    assert snapshot(site.root / "public") == snapshot(fresh)
