@@ -52,6 +52,8 @@ class ChangeQueue(FileSystemEventHandler):
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type not in _WRITE_EVENTS:
             return
+        if event.is_directory and event.event_type == "modified":
+            return  # a folder's own mtime: the file events inside it say what changed
         paths = [event.src_path, getattr(event, "dest_path", "")]
         found = [os.fsdecode(p) for p in paths if p and self.relevant(os.fsdecode(p))]
         if not found:
