@@ -161,14 +161,7 @@ def _make_page(
     slug = slugify(slug) if meta.slug is None else meta.slug.strip("/")
     out_dir = page_path(config, lang, source.section, slug)
     summary = meta.summary or truncate(result.rendered.first_paragraph, config.summary_length)
-    tag_links = tuple(
-        TagLink(
-            tag,
-            config.tag_labels.get(tag, {}).get(lang, tag),
-            url_of(config, tag_dir(config, lang, tag)),
-        )
-        for tag in meta.tags
-    )
+    tag_links = tuple(tag_link(config, lang, tag) for tag in meta.tags)
     template = meta.template or f"{kind}.html"
     publish_source = meta.source if meta.source is not None else config.publish_sources
     page = Page(
@@ -207,6 +200,19 @@ def _make_page(
         extra=dict(meta.extra),
     )
     return page
+
+
+_TAG_LINKS: dict[tuple[str, str, str], TagLink] = {}
+
+
+def tag_link(config: Config, lang: str, tag: str) -> TagLink:
+    """A tag's label and URL in one language (shared by every page carrying the tag)."""
+    key = (config.raw_digest, lang, tag)  # raw_digest covers labels, base_url and prefixes
+    found = _TAG_LINKS.get(key)
+    if found is None:
+        label = config.tag_labels.get(tag, {}).get(lang, tag)
+        found = _TAG_LINKS[key] = TagLink(tag, label, url_of(config, tag_dir(config, lang, tag)))
+    return found
 
 
 def truncate(text: str, limit: int) -> str:

@@ -119,9 +119,12 @@ def plan_feeds(
                 members = [item for item in own if item.page.section == section]
                 specs.append(_spec(config, settings, "section", lang, section, members))
         if settings.per_tag:
+            by_tag: dict[str, list[Item]] = {}
+            for item in own:  # one pass, keeping each tag's items in the feed's order
+                for tag_link in item.page.tags:
+                    by_tag.setdefault(tag_link.id, []).append(item)
             for tag in _tag_ids(site, lang):
-                members = [item for item in own if any(t.id == tag for t in item.page.tags)]
-                specs.append(_spec(config, settings, "tag", lang, tag, members))
+                specs.append(_spec(config, settings, "tag", lang, tag, by_tag.get(tag, [])))
     if settings.all_languages:
         every = sorted((i for lang_items in items.values() for i in lang_items), key=_newest)
         specs.append(_spec(config, settings, "all", None, "", every))

@@ -68,6 +68,11 @@ def card(page: Page, lang: str) -> Card:
     return Card(page, page.lang != lang)
 
 
+def _identities(pages: list[Page], lang: str) -> tuple[tuple[str, bool], ...]:
+    """What a list of links shows, by the pages' link digests (cheaper than hashing Links)."""
+    return tuple((p.link_digest, p.lang != lang) for p in pages)
+
+
 def link(page: Page, lang: str) -> Link:
     return Link(page.url, page.title, page.date, page.lang, page.kind, page.lang != lang)
 
@@ -283,7 +288,7 @@ def _listings(planner: Planner, lang: str, nav: tuple, homes: dict[str, str]) ->
             Output(
                 join(tag_dir(config, lang, tag), "index.html"),
                 "tag",
-                planner.key("tag", "tag.html", tag_link, links, nav),
+                planner.key("tag", "tag.html", tag_link, _identities(members, lang), nav),
                 "tag.html",
                 {
                     **base,
@@ -302,7 +307,9 @@ def _listings(planner: Planner, lang: str, nav: tuple, homes: dict[str, str]) ->
         Output(
             join(root_dir, "archive", "index.html"),
             "archive",
-            planner.key("archive", "archive.html", archive, nav),
+            planner.key(
+                "archive", "archive.html", _identities([p for p in entries if p.date], lang), nav
+            ),
             "archive.html",
             {**base, "years": archive},
         )
@@ -323,9 +330,8 @@ def _author_pages(
     config = planner.config
     outputs = []
     for author in config.authors:
-        wrote = tuple(
-            link(p, lang) for p in entries if author.id in p.authors or author.id in p.contributors
-        )
+        pages = [p for p in entries if author.id in p.authors or author.id in p.contributors]
+        wrote = tuple(link(p, lang) for p in pages)
         bio = (
             author.bio.get(lang)
             or author.bio.get(config.default_language)
@@ -336,7 +342,7 @@ def _author_pages(
             Output(
                 join(folder, "index.html"),
                 "author",
-                planner.key("author", "author.html", author, bio, wrote, nav),
+                planner.key("author", "author.html", author, bio, _identities(pages, lang), nav),
                 "author.html",
                 {**base, "author": author, "bio": bio, "entries": wrote},
             )

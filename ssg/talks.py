@@ -139,14 +139,7 @@ def _translation_page(config: Config, primary: Page, lang: str) -> Page:
         url=url_of(config, out_dir),
         output=f"{out_dir}/index.html",
         description_lang=primary.lang,
-        tags=tuple(
-            replace(
-                t,
-                label=config.tag_labels.get(t.id, {}).get(lang, t.id),
-                url=_tag_url(config, lang, t.id),
-            )
-            for t in primary.tags
-        ),
+        tags=tuple(_tag_link(config, lang, t.id) for t in primary.tags),
         transcript=None,
         source_url=None,
         publish_source=False,
@@ -156,7 +149,7 @@ def _translation_page(config: Config, primary: Page, lang: str) -> Page:
     )
 
 
-def _tag_url(config: Config, lang: str, tag: str) -> str:
-    from .urls import tag_dir
+def _tag_link(config: Config, lang: str, tag: str):
+    from .assemble import tag_link  # assemble imports this module
 
-    return url_of(config, tag_dir(config, lang, tag))
+    return tag_link(config, lang, tag)
