@@ -38,6 +38,9 @@ from .templates import TemplateDigests, layout_dirs, make_environment
 from .writer import StagingWriter, write_incremental
 
 BUILTIN_ROOT = Path(__file__).resolve().parent.parent
+# Below these counts, forking workers costs more than it saves.
+PARALLEL_PARSE_FROM = 64
+PARALLEL_RENDER_FROM = 200
 
 
 @dataclass(frozen=True)
@@ -308,7 +311,7 @@ class Builder:
                 parsed[source.rel] = cached
             else:
                 todo.append(source)
-        jobs = self._jobs(len(todo), threshold=64)
+        jobs = self._jobs(len(todo), threshold=PARALLEL_PARSE_FROM)
         results, errors = parse_many(todo, jobs, progress)
         for rel, result in results.items():
             parsed[rel] = result
@@ -352,14 +355,14 @@ class Builder:
             for o in outputs
             if fresh or previous.get(o.path) != o.key or not (output_dir / o.path).exists()
         ]
-        jobs = self._jobs(len(dirty), threshold=200)
+        jobs = self._jobs(len(dirty), threshold=PARALLEL_RENDER_FROM)
         result = BuildResult(
             planned=len(outputs), rendered=len(dirty), rendered_paths=sorted(o.path for o in dirty)
         )
         if fresh:
             writer = StagingWriter(output_dir)
             try:
-                render_many(env, config, dirty, jobs, progress, writer.write)
+                render_many(env, config, dirty, jobs, progress, writer.write, direct=True)
                 timer.lap("render")
             except BaseException:
                 writer.abort()

@@ -68,9 +68,22 @@ def parse_many(
     return results, errors
 
 
-def _render_chunk(indices: range) -> list[tuple[str, bytes | SiteError]]:
+def _render_chunk(indices: range) -> list[tuple[str, bytes | SiteError | None]]:
     env, config, outputs = _shared["env"], _shared["config"], _shared["outputs"]
-    return [_render_one(env, config, outputs[i]) for i in indices]
+    results = [_render_one(env, config, outputs[i]) for i in indices]
+    direct = _shared.get("direct")
+    if direct is None:
+        return results
+    # A cold build: write into the staging folder here and send back only the paths, so the
+    # parent neither unpickles every page nor spends its core on writing.
+    written: list[tuple[str, bytes | SiteError | None]] = []
+    for path, item in results:
+        if isinstance(item, bytes):
+            direct(path, item)
+            written.append((path, None))
+        else:
+            written.append((path, item))
+    return written
 
 
 def _render_one(
@@ -93,17 +106,21 @@ def render_many(
     jobs: int,
     progress: Progress,
     sink: Callable[[str, bytes], None],
+    direct: bool = False,
 ) -> None:
-    """Render every output; `sink(path, bytes)` receives results. All errors raise together."""
+    """Render every output; `sink(path, bytes)` receives results. All errors raise together.
+
+    With `direct`, worker processes call `sink` themselves (it must write to disk, e.g. a
+    staging folder that is thrown away if anything fails)."""
     errors: list[SiteError] = []
     done = 0
 
-    def collect(items: list[tuple[str, bytes | SiteError]]) -> None:
+    def collect(items: list[tuple[str, bytes | SiteError | None]]) -> None:
         nonlocal done
         for path, item in items:
             if isinstance(item, SiteError):
                 errors.append(item)
-            elif not errors:
+            elif item is not None and not errors:
                 sink(path, item)
             done += 1
         progress.step("render", done, len(outputs))
@@ -112,7 +129,7 @@ def render_many(
         for output in outputs:
             collect([_render_one(env, config, output)])
     else:
-        _shared.update(env=env, config=config, outputs=outputs)
+        _shared.update(env=env, config=config, outputs=outputs, direct=sink if direct else None)
         try:
             with multiprocessing.get_context("fork").Pool(jobs) as pool:
                 for items in pool.imap_unordered(_render_chunk, _chunks(len(outputs), jobs)):

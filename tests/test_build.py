@@ -172,11 +172,21 @@ def test_two_builds_are_byte_identical(make_site, tmp_path):
     assert snapshot(site.root / "public") == first
 
 
-def test_parallel_build_equals_serial(make_site):
+def test_parallel_build_equals_serial(make_site, monkeypatch):
+    monkeypatch.setattr("ssg.builder.PARALLEL_PARSE_FROM", 1)
+    monkeypatch.setattr("ssg.builder.PARALLEL_RENDER_FROM", 1)
     site = make_site(TRILINGUAL)
     site.build(use_cache=False, jobs=1)
     serial = snapshot(site.root / "public")
+    import multiprocessing
+
+    pools = []
+    real = multiprocessing.get_context
+    monkeypatch.setattr(
+        "ssg.parallel.multiprocessing.get_context", lambda kind: pools.append(kind) or real(kind)
+    )
     Builder(site.options(use_cache=False, jobs=2, output_dir=site.root / "par")).build()
+    assert pools == ["fork", "fork"]  # parsing and rendering both ran in worker processes
     assert snapshot(site.root / "par") == serial
 
 
