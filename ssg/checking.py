@@ -59,7 +59,23 @@ def inspect(options: BuildOptions, external: bool = False) -> tuple[BuildResult,
         external=external,
     )
     findings.extend(translation_findings(site))
+    findings.extend(warning_findings(result.warnings, site.config.base_path))
     return result, findings
+
+
+def warning_findings(warnings: list, base_path: str) -> list[Finding]:
+    """Build warnings (untranslated UI strings, undated posts, caption problems) as findings."""
+    return [
+        Finding(
+            "warning",
+            "build-warning",
+            w.message,
+            base_path,
+            str(w.path) if w.path else None,
+            w.line,
+        )
+        for w in warnings
+    ]
 
 
 def run_check(args: argparse.Namespace, options: BuildOptions) -> int:

@@ -214,3 +214,26 @@ def test_aliases_make_redirect_pages_and_redirects_file(tmp_path):
         in (out / "_redirects").read_text()
     )
     assert (out / ".nojekyll").exists() and (out / "404.html").exists()
+
+
+def test_check_reports_build_warnings_and_json(make_site):
+    site = make_site(
+        {
+            "content/posts/undated.md": "---\ntitle: No date\n---\nText.\n",
+            "content/notes/a.md": '---\ntitle: A\ndate: 2024-01-01\n---\n<a href="/nowhere/">x</a>\n',
+        }
+    )
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "build.py"), "check", "-s", str(site.root), "-q", "--format", "json"],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 1
+    import json
+
+    findings = json.loads(proc.stdout)
+    codes = {(f["code"], f["severity"]) for f in findings}
+    assert ("broken-link", "error") in codes
+    assert ("build-warning", "warning") in codes
+    broken = next(f for f in findings if f["code"] == "broken-link")
+    assert broken["source"] == "content/notes/a.md" and broken["line"] == 5
