@@ -224,7 +224,16 @@ def test_check_reports_build_warnings_and_json(make_site):
         }
     )
     proc = subprocess.run(
-        [sys.executable, str(REPO / "build.py"), "check", "-s", str(site.root), "-q", "--format", "json"],
+        [
+            sys.executable,
+            str(REPO / "build.py"),
+            "check",
+            "-s",
+            str(site.root),
+            "-q",
+            "--format",
+            "json",
+        ],
         capture_output=True,
         text=True,
     )

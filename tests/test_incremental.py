@@ -249,5 +249,7 @@ def test_quick_body_edit_renders_page_listings_and_feeds_only(tmp_path):
     result = builder.build({str(path)})
     assert not result.quick and "Alpha two" in site.read("sv/posts/alfa/index.html")
     fresh = tmp_path / "fresh"
-    Builder(BuildOptions(site_dir=site.root, output_dir=fresh, quiet=True, jobs=1, use_cache=False)).build()
+    Builder(
+        BuildOptions(site_dir=site.root, output_dir=fresh, quiet=True, jobs=1, use_cache=False)
+    ).build()
     assert snapshot(site.root / "public") == snapshot(fresh)
