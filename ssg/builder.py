@@ -24,6 +24,7 @@ from .cache import BuildCache
 from .config import Config, load_config
 from .discover import Source, discover
 from .errors import BuildFailed, SiteError, SiteWarning
+from .fastpath import BUILTIN_ROOT  # one definition for clones and wheel installs
 from .feeds import plan_feeds
 from .hosting import host_outputs
 from .i18n import Catalogs, load_catalogs
@@ -37,7 +38,6 @@ from .template_strings import template_message_ids
 from .templates import TemplateDigests, layout_dirs, make_environment
 from .writer import StagingWriter, write_incremental
 
-BUILTIN_ROOT = Path(__file__).resolve().parent.parent
 # Below these counts, forking workers costs more than it saves.
 PARALLEL_PARSE_FROM = 64
 PARALLEL_RENDER_FROM = 200

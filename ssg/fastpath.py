@@ -17,7 +17,20 @@ import os
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-BUILTIN_ROOT = PACKAGE_DIR.parent
+
+
+def _builtin_root() -> Path:
+    """Aloud's own layouts/, assets/ and i18n/: beside the package in a clone or an editable
+    install, else under <prefix>/share/aloud where a wheel puts them."""
+    import sys
+
+    clone = PACKAGE_DIR.parent
+    if (clone / "layouts").is_dir():
+        return clone
+    return Path(sys.prefix) / "share" / "aloud"
+
+
+BUILTIN_ROOT = _builtin_root()
 _INPUT_DIRS = ("content", "layouts", "assets", "i18n")
 
 
