@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -33,14 +35,24 @@ name = "Ann Example"
 """
 
 
-def write_tree(root: Path, files: dict[str, str | bytes]) -> None:
+def write_tree(root: Path, files: dict[str, str | bytes], dedent: bool = True) -> Path:
+    """Write a file tree; text is dedented (so tests can indent it inline) unless told not to."""
     for rel, content in files.items():
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(content, bytes):
             path.write_bytes(content)
         else:
-            path.write_text(textwrap.dedent(content).lstrip("\n"), encoding="utf-8")
+            text = textwrap.dedent(content).lstrip("\n") if dedent else content
+            path.write_text(text, encoding="utf-8")
+    return root
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """`python build.py ARGS` as a user would run it."""
+    return subprocess.run(
+        [sys.executable, str(REPO / "build.py"), *args], capture_output=True, text=True
+    )
 
 
 class SiteMaker:

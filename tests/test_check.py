@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from conftest import write_tree
 
 import ssg.check
 from ssg.check import Finding, check_output, format_json, format_text, locate_line
@@ -50,14 +51,7 @@ def page(title: str = "T", body: str = "", head: str = "", desc: bool = True) ->
 
 
 def write(root: Path, files: dict[str, str | bytes]) -> Path:
-    for rel, content in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-    return root
+    return write_tree(root, files, dedent=False)
 
 
 def clean_files() -> dict[str, str | bytes]:

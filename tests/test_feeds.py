@@ -8,12 +8,12 @@ import datetime as dt
 import json
 import os
 import re
-import textwrap
 import time
 from pathlib import Path
 
 import feedparser
 import pytest
+from conftest import write_tree as write
 from lxml import etree
 
 from ssg.builder import Builder, BuildOptions, BuildResult
@@ -159,16 +159,6 @@ ALL_FEEDS = [
     for folder in folders
     for name in ("feed.xml", "atom.xml", "feed.json")
 ]
-
-
-def write(root: Path, files: dict[str, str | bytes]) -> None:
-    for rel, content in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(textwrap.dedent(content).lstrip("\n"), encoding="utf-8")
 
 
 def options(root: Path, output: str = "public", **changes) -> BuildOptions:

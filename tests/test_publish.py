@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import write_tree
 
 from ssg.errors import SiteError
 from ssg.publish import PublishTarget, parse_targets, plan, publish
@@ -29,14 +30,8 @@ def hermetic_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     return empty
 
 
-def write(root: Path, files: dict[str, str | bytes]) -> None:
-    for rel, content in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
+def write(root: Path, files: dict[str, str | bytes]) -> Path:
+    return write_tree(root, files, dedent=False)
 
 
 def tree(root: Path) -> dict[str, bytes]:

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import re
 import struct
-import subprocess
-import sys
 import wave
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import run_cli
 
 from ssg.errors import BuildFailed
 
@@ -163,22 +161,16 @@ def test_new_talk_scaffold(make_site, tmp_path):
     site = make_site({"content/notes/x.md": "---\ntitle: X\n---\n"})
     captions = tmp_path / "stream.sv.vtt"
     captions.write_text(VTT)
-    proc = subprocess.run(
-        [
-            sys.executable,
-            str(REPO / "build.py"),
-            "new",
-            "talk",
-            str(captions),
-            "--video",
-            "https://youtu.be/abcdefghijk",
-            "--lang",
-            "sv",
-            "-s",
-            str(site.root),
-        ],
-        capture_output=True,
-        text=True,
+    proc = run_cli(
+        "new",
+        "talk",
+        str(captions),
+        "--video",
+        "https://youtu.be/abcdefghijk",
+        "--lang",
+        "sv",
+        "-s",
+        str(site.root),
     )
     assert proc.returncode == 0, proc.stderr
     created = Path(proc.stdout.strip())
@@ -193,20 +185,14 @@ def test_new_talk_scaffold(make_site, tmp_path):
 
 def test_new_post_scaffold(make_site):
     site = make_site({})
-    proc = subprocess.run(
-        [
-            sys.executable,
-            str(REPO / "build.py"),
-            "new",
-            "post",
-            "Åtta tankar om lärande",
-            "--lang",
-            "sv",
-            "-s",
-            str(site.root),
-        ],
-        capture_output=True,
-        text=True,
+    proc = run_cli(
+        "new",
+        "post",
+        "Åtta tankar om lärande",
+        "--lang",
+        "sv",
+        "-s",
+        str(site.root),
     )
     assert proc.returncode == 0, proc.stderr
     path = Path(proc.stdout.strip())
@@ -215,19 +201,13 @@ def test_new_post_scaffold(make_site):
     assert (
         'title: "Åtta tankar om lärande"' in text and "lang: sv" in text and "draft: true" in text
     )
-    again = subprocess.run(
-        [
-            sys.executable,
-            str(REPO / "build.py"),
-            "new",
-            "post",
-            "Åtta tankar om lärande",
-            "--lang",
-            "sv",
-            "-s",
-            str(site.root),
-        ],
-        capture_output=True,
-        text=True,
+    again = run_cli(
+        "new",
+        "post",
+        "Åtta tankar om lärande",
+        "--lang",
+        "sv",
+        "-s",
+        str(site.root),
     )
     assert again.returncode == 1 and "already exists" in again.stderr

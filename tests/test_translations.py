@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import BASIC_CONFIG
 
 from ssg.builder import Builder, BuildOptions
 from ssg.model import Site
@@ -29,24 +30,7 @@ from ssg.translations import (
 REPO = Path(__file__).resolve().parents[1]
 
 SITE = {
-    "site.toml": """\
-title = "Test site"
-base_url = "https://example.org/"
-default_language = "en"
-author = "ann"
-
-[languages.en]
-name = "English"
-
-[languages.nl]
-name = "Nederlands"
-
-[languages.sv]
-name = "Svenska"
-
-[authors.ann]
-name = "Ann Example"
-""",
+    "site.toml": BASIC_CONFIG,
     "content/posts/hello.md": (
         "---\ntitle: Hello\ndate: 2024-01-10\nupdated: 2024-03-01\n---\nHi.\n"
     ),
