@@ -120,8 +120,10 @@ def write_cache_file(path: Path, payload: Any) -> None:
     data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
     checksum = hashlib.blake2b(data, digest_size=32).digest()
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".state-", suffix=".tmp")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(MAGIC + checksum + data)
+    with os.fdopen(fd, "wb") as handle:  # three writes: no second copy of a large payload
+        handle.write(MAGIC)
+        handle.write(checksum)
+        handle.write(data)
     os.replace(temp, path)
     gitignore = path.parent / ".gitignore"
     if not gitignore.exists():
