@@ -110,6 +110,10 @@ def bench_builds(site: Path, cold_n: int, warm_n: int, timeout: float, res: dict
             break
         warm.append(r.seconds)
     res["warm_runs_s"], res["warm_s"] = warm, median(warm)
+    if len(warm) > 1 and warm[0] > 3 * (res["warm_s"] or 0) + 0.5:
+        res["errors"].append(
+            f"warm: the first no-change build after a cold one took {warm[0]:.2f} s"
+        )
     return True
 
 
@@ -180,7 +184,7 @@ def bench_edit(site: Path, n: int, edits: int, ready_timeout: float, res: dict) 
                 res["errors"].append(f"edit: {page.relative_to(site)} lacked the marker after 60 s")
                 break
             times.append(took * 1000)
-            time.sleep(0.5)  # let the rebuild finish before the next edit
+            time.sleep(min(max(0.5, took), 10.0))  # let the rest of that rebuild finish
     finally:
         atomic_write(post, original)
         if times:  # wait (bounded) for the restored page so public/ matches the sources
@@ -204,7 +208,7 @@ def bench_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
     t0 = time.perf_counter()
     made = ensure_site(n, site)
     print(f"  site {'generated' if made else 'reused'} ({time.perf_counter() - t0:.1f} s)")
-    res: dict[str, Any] = {"n": n, "site": read_stamp(site), "errors": []}
+    res: dict[str, Any] = {"n": n, "site": read_stamp(site), "aloud": aloud_version(), "errors": []}
     cold_n = args.repeat or 3
     other_n = args.repeat or 5
     floor = measure_floor(site, cold_n)
@@ -254,6 +258,17 @@ def markdown_table(results: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def aloud_version() -> str:
+    """Short commit of the builder, '+local' if its files have uncommitted changes."""
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True).stdout
+
+    commit = git("rev-parse", "--short", "HEAD").strip() or "unknown"
+    local = git("status", "--porcelain", "--", "ssg", "layouts", "assets", "build.py").strip()
+    return commit + ("+local" if local else "")
+
+
 def machine() -> dict[str, Any]:
     cpu = platform.processor() or "unknown"
     with contextlib.suppress(OSError):
@@ -261,28 +276,27 @@ def machine() -> dict[str, Any]:
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
-    ).stdout.strip()
     return {
         "platform": platform.platform(),
         "cpu": cpu,
         "cores": os.cpu_count(),
         "python": platform.python_version(),
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "aloud_commit": commit or "unknown",
     }
 
 
-def write_markdown(path: Path, info: dict[str, Any], results: list[dict[str, Any]]) -> None:
+def write_markdown(
+    path: Path, info: dict[str, Any], results: list[dict[str, Any]], command: str
+) -> None:
     notes = [f"- N={r['n']}: {e}" for r in results for e in r["errors"]]
+    versions = "; ".join(f"{r['aloud']} (N={r['n']})" for r in results)
     text = [
         "# Latest benchmark results",
         "",
-        "Made by `python benchmarks/run.py` (see benchmarks/README.md for what each column is).",
+        f"Made by `{command}` (see [README.md](README.md) for what each column means).",
         "",
         f"- machine: {info['platform']}, {info['cpu']}, {info['cores']} cores",
-        f"- Python {info['python']}, Aloud at {info['aloud_commit']}, {info['date']}",
+        f"- Python {info['python']}, {info['date']}; Aloud at {versions}",
         "",
         markdown_table(results),
         "",
@@ -311,7 +325,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  N={r['n']}: {e}")
     payload = {"machine": info, "repeat": args.repeat, "results": results}
     (OUT / "results.json").write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
-    write_markdown(HERE / "results-latest.md", info, results)
+    command = "python benchmarks/run.py " + " ".join(sys.argv[1:] if argv is None else argv)
+    write_markdown(HERE / "results-latest.md", info, results, command.strip())
     print(f"\nwrote {(OUT / 'results.json').relative_to(REPO)} and benchmarks/results-latest.md")
     return 0
 
