@@ -8,7 +8,9 @@ output do not depend on which process rendered it, so a parallel build equals a 
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 import jinja2
@@ -21,6 +23,25 @@ from .parse import Parsed, read_and_parse
 from .progress import Progress
 
 _shared: dict[str, Any] = {}
+
+
+def _in_workers(function: Callable, chunks: list[range], jobs: int) -> Iterator:
+    """Results of `function` per chunk, from forked workers, as they complete.
+
+    ProcessPoolExecutor rather than multiprocessing.Pool: if a worker dies or a result cannot be
+    sent back, the executor raises BrokenProcessPool, where a Pool would wait forever.
+    """
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as executor:
+        futures = [executor.submit(function, chunk) for chunk in chunks]
+        try:
+            for future in as_completed(futures):
+                yield future.result()
+        except BrokenProcessPool as exc:
+            raise SiteError(None, None, f"a build worker died ({exc}); try --jobs 1") from None
+        finally:
+            for future in futures:
+                future.cancel()
 
 
 def _chunks(count: int, jobs: int) -> list[range]:
@@ -60,9 +81,8 @@ def parse_many(
         return results, errors
     _shared["sources"] = sources
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            for items in pool.imap_unordered(_parse_chunk, _chunks(len(sources), jobs)):
-                collect(items)
+        for items in _in_workers(_parse_chunk, _chunks(len(sources), jobs), jobs):
+            collect(items)
     finally:
         _shared.clear()
     return results, errors
@@ -131,9 +151,8 @@ def render_many(
     else:
         _shared.update(env=env, config=config, outputs=outputs, direct=sink if direct else None)
         try:
-            with multiprocessing.get_context("fork").Pool(jobs) as pool:
-                for items in pool.imap_unordered(_render_chunk, _chunks(len(outputs), jobs)):
-                    collect(items)
+            for items in _in_workers(_render_chunk, _chunks(len(outputs), jobs), jobs):
+                collect(items)
         finally:
             _shared.clear()
     if errors:

@@ -225,3 +225,24 @@ def test_sample_site_builds(tmp_path):
     )
     sv_talk = (out / "sv/talks/open-lesson-planning/index.html").read_text()
     assert 'lang="sv"' in sv_talk
+
+
+def test_parallel_errors_are_reported_not_hung(make_site, monkeypatch):
+    monkeypatch.setattr("ssg.builder.PARALLEL_PARSE_FROM", 1)
+    monkeypatch.setattr("ssg.builder.PARALLEL_RENDER_FROM", 1)
+    files = dict(TRILINGUAL)
+    files["content/notes/broken.md"] = "---\ntitle: B\ndate: 2020-13-45\n---\n"
+    files["content/notes/odd.md"] = "---\ntitle: O\ntemplate: nope.html\n---\n"
+    site = make_site(files)
+    import pytest
+
+    from ssg.errors import BuildFailed
+
+    with pytest.raises(BuildFailed) as info:
+        site.build(jobs=2, use_cache=False)
+    assert any("2020-13-45" in str(e) for e in info.value.errors)
+    del files["content/notes/broken.md"]
+    (site.root / "content/notes/broken.md").unlink()
+    with pytest.raises(BuildFailed) as info:
+        site.build(jobs=2, use_cache=False)
+    assert any("nope.html" in str(e) for e in info.value.errors)

@@ -1,6 +1,6 @@
 """Profile one cold, single-process build of site-N (default 1000) in-process.
 
-Usage: python benchmarks/profile.py [--n 1000] [--top 30]
+Usage: python benchmarks/profile_build.py [--n 1000] [--top 30]
 
 Generates (or reuses) benchmarks/out/site-N, deletes its .aloud/ and public/, then calls
 `ssg.cli.main(["build", "-s", SITE, "--quiet", "--jobs", "1"])` under pyinstrument (cProfile if
