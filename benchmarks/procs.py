@@ -29,6 +29,7 @@ class RunResult:
     returncode: int | None
     peak_mib: float
     output_tail: str
+    peak_pss_mib: float = 0.0  # proportional: pages shared by forked workers counted once
 
 
 def _children_map() -> dict[int, list[int]]:
@@ -65,6 +66,25 @@ def tree_rss_kib(pid: int) -> int:
     return total
 
 
+def tree_pss_kib(pid: int) -> int:
+    """Sum of Pss (KiB) of pid and its descendants: what the tree really occupies, since a page
+    shared copy-on-write by a parent and its forked workers is split between them, not repeated."""
+    kids = _children_map()
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        todo.extend(kids.get(p, []))
+        try:
+            with open(f"/proc/{p}/smaps_rollup", "rb") as f:
+                for line in f:
+                    if line.startswith(b"Pss:"):
+                        total += int(line.split()[1])
+                        break
+        except OSError:
+            pass
+    return total
+
+
 class TreeSampler(threading.Thread):
     """Samples the tree's summed RSS every 20 ms until stopped; keeps the maximum."""
 
@@ -72,11 +92,13 @@ class TreeSampler(threading.Thread):
         super().__init__(daemon=True)
         self.pid = pid
         self.peak_kib = 0
+        self.peak_pss_kib = 0
         self._stop_event = threading.Event()
 
     def run(self) -> None:
         while not self._stop_event.is_set():
             self.peak_kib = max(self.peak_kib, tree_rss_kib(self.pid))
+            self.peak_pss_kib = max(self.peak_pss_kib, tree_pss_kib(self.pid))
             self._stop_event.wait(SAMPLE_EVERY_S)
 
     def stop(self) -> None:
@@ -116,17 +138,18 @@ def run_timed(cmd: list[str], cwd: Path, timeout: float, memory: bool = False) -
         timer.cancel()
         proc.returncode = os.waitstatus_to_exitcode(status)
         _kill_group(proc.pid, signal.SIGKILL)  # stray workers, if any
-        peak_kib = 0
+        peak_kib = pss_kib = 0
         if sampler:
             sampler.stop()
             peak_kib = max(sampler.peak_kib, usage.ru_maxrss)  # ru_maxrss: KiB on Linux
+            pss_kib = sampler.peak_pss_kib
         out.seek(0)
         tail = out.read().decode("utf-8", "replace")[-3000:]
     timed_out = seconds >= timeout
     if timed_out:
         tail += f"\n[timed out after {timeout:.0f} s]"
     ok = proc.returncode == 0 and not timed_out
-    return RunResult(ok, seconds, proc.returncode, peak_kib / 1024, tail)
+    return RunResult(ok, seconds, proc.returncode, peak_kib / 1024, tail, pss_kib / 1024)
 
 
 class Watcher:

@@ -49,7 +49,7 @@ from generate import DIRTY, ensure_site, read_stamp  # noqa: E402
 from procs import RunResult, Watcher, run_timed, tree_size, wait_for_bytes  # noqa: E402
 
 COLUMNS = ["N", "floor s", "cold s", "ratio", "warm s", "edit ms", "template s", "peak MiB",
-           "output MiB/files"]  # fmt: skip
+           "peak PSS MiB", "output MiB/files"]  # fmt: skip
 
 
 BUILDER = "build.py"  # --builder replaces it, e.g. with a stub to test this harness
@@ -89,7 +89,7 @@ def clean(site: Path) -> None:
 
 def bench_builds(site: Path, cold_n: int, warm_n: int, timeout: float, res: dict) -> bool:
     """Cold builds (with memory) then warm builds; False if the builder does not work."""
-    cold, peaks = [], []
+    cold, peaks, pss = [], [], []
     for _ in range(cold_n):
         clean(site)
         r = run_timed(build_cmd(site), REPO, timeout, memory=True)
@@ -98,8 +98,10 @@ def bench_builds(site: Path, cold_n: int, warm_n: int, timeout: float, res: dict
             return False
         cold.append(r.seconds)
         peaks.append(r.peak_mib)
+        pss.append(r.peak_pss_mib)
     res["cold_runs_s"], res["cold_s"] = cold, median(cold)
     res["peak_mib"] = max(peaks)
+    res["peak_pss_mib"] = max(pss)
     size, files = tree_size(site / "public")
     res["output_mib"], res["output_files"] = size / 2**20, files
     warm = []
@@ -242,7 +244,7 @@ def row(r: dict[str, Any]) -> list[str]:
     return [
         str(r["n"]), fmt(r.get("floor_s"), 2), fmt(r.get("cold_s"), 2), fmt(r.get("ratio"), 1),
         fmt(r.get("warm_s"), 2), fmt(r.get("edit_ms"), 0), fmt(r.get("template_s"), 2),
-        fmt(r.get("peak_mib"), 0), out,
+        fmt(r.get("peak_mib"), 0), fmt(r.get("peak_pss_mib"), 0), out,
     ]  # fmt: skip
 
 
