@@ -1,0 +1,48 @@
+"""The writer: atomic files, identical bytes untouched, staging swaps, paths kept inside."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ssg.writer import StagingWriter, safe_join, write_file, write_incremental
+
+
+@pytest.mark.parametrize("rel", ["../x", "a/../../x", "/etc/passwd", "a//b", "..", "a/"])
+def test_paths_that_escape_are_refused(tmp_path: Path, rel: str) -> None:
+    with pytest.raises(ValueError):
+        safe_join(tmp_path, rel)
+
+
+def test_identical_bytes_are_not_rewritten(tmp_path: Path) -> None:
+    path = tmp_path / "a/index.html"
+    assert write_file(path, b"one")
+    stamp = path.stat().st_mtime_ns
+    assert not write_file(path, b"one")
+    assert path.stat().st_mtime_ns == stamp
+    assert write_file(path, b"two") and path.read_bytes() == b"two"
+
+
+def test_staging_swap_and_abort(tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    out.mkdir()
+    (out / "old.html").write_text("old")
+    writer = StagingWriter(out)
+    writer.write("new/index.html", b"new")
+    assert (out / "old.html").exists()  # nothing visible until the commit
+    writer.commit()
+    assert not (out / "old.html").exists() and (out / "new/index.html").read_bytes() == b"new"
+    aborted = StagingWriter(out)
+    aborted.write("x.html", b"x")
+    aborted.abort()
+    assert not (out / "x.html").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["public"]  # no staging folders left behind
+
+
+def test_incremental_writes_and_prunes_empty_folders(tmp_path: Path) -> None:
+    (tmp_path / "gone/deep").mkdir(parents=True)
+    (tmp_path / "gone/deep/index.html").write_text("x")
+    changed = write_incremental(tmp_path, {"kept/index.html": b"k"}, ["gone/deep/index.html"])
+    assert changed == ["kept/index.html", "gone/deep/index.html"]
+    assert not (tmp_path / "gone").exists()
