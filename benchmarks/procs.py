@@ -48,41 +48,33 @@ def _children_map() -> dict[int, list[int]]:
     return kids
 
 
-def tree_rss_kib(pid: int) -> int:
-    """Sum of VmRSS (KiB) of pid and all its descendants (0 if gone)."""
+def _tree_sum_kib(pid: int, file: str, field: bytes) -> int:
+    """Sum of one /proc/<pid>/<file> field (KiB) over pid and all its descendants (0 if gone)."""
     kids = _children_map()
     total, todo = 0, [pid]
     while todo:
         p = todo.pop()
         todo.extend(kids.get(p, []))
         try:
-            with open(f"/proc/{p}/status", "rb") as f:
+            with open(f"/proc/{p}/{file}", "rb") as f:
                 for line in f:
-                    if line.startswith(b"VmRSS:"):
+                    if line.startswith(field):
                         total += int(line.split()[1])
                         break
         except OSError:
             pass
     return total
+
+
+def tree_rss_kib(pid: int) -> int:
+    """Summed VmRSS: pages shared copy-on-write with forked workers count once per process."""
+    return _tree_sum_kib(pid, "status", b"VmRSS:")
 
 
 def tree_pss_kib(pid: int) -> int:
-    """Sum of Pss (KiB) of pid and its descendants: what the tree really occupies, since a page
-    shared copy-on-write by a parent and its forked workers is split between them, not repeated."""
-    kids = _children_map()
-    total, todo = 0, [pid]
-    while todo:
-        p = todo.pop()
-        todo.extend(kids.get(p, []))
-        try:
-            with open(f"/proc/{p}/smaps_rollup", "rb") as f:
-                for line in f:
-                    if line.startswith(b"Pss:"):
-                        total += int(line.split()[1])
-                        break
-        except OSError:
-            pass
-    return total
+    """Summed Pss: what the tree really occupies, since a page shared copy-on-write by a parent
+    and its forked workers is split between them, not repeated."""
+    return _tree_sum_kib(pid, "smaps_rollup", b"Pss:")
 
 
 class TreeSampler(threading.Thread):
