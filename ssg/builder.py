@@ -30,9 +30,9 @@ from .hosting import host_outputs
 from .i18n import Catalogs, load_catalogs
 from .model import Output, Site
 from .parallel import parse_many, render_many
-from .parse import Parsed, file_digest, read_and_parse
-from .progress import Progress
-from .quick import Snapshot, body_only_changes, make_snapshot, patch
+from .parse import Parsed, file_digest
+from .progress import PhaseTimer, Progress
+from .quick import Snapshot, make_snapshot
 from .routes import global_digest, plan
 from .template_strings import template_message_ids
 from .templates import TemplateDigests, layout_dirs, make_environment
@@ -72,19 +72,6 @@ class BuildResult:
     @property
     def unchanged(self) -> int:
         return self.planned - len([w for w in self.written if w not in self.deleted])
-
-
-class PhaseTimer:
-    """Wall time per build phase, for the benchmark and `--debug`."""
-
-    def __init__(self) -> None:
-        self.laps: dict[str, float] = {}
-        self._last = time.perf_counter()
-
-    def lap(self, name: str) -> None:
-        now = time.perf_counter()
-        self.laps[name] = self.laps.get(name, 0.0) + now - self._last
-        self._last = now
 
 
 class Builder:
@@ -178,58 +165,12 @@ class Builder:
     def build(self, changed: set[str] | None = None) -> BuildResult:
         """Build; `changed` (paths a watcher saw change) allows a quick body-only rebuild."""
         if changed and self.snapshot is not None:
-            quick = self._quick(changed)
+            from .quick import rebuild
+
+            quick = rebuild(self, changed)
             if quick is not None:
                 return quick
         return self._full()
-
-    def _quick(self, changed: set[str]) -> BuildResult | None:
-        started = time.perf_counter()
-        snapshot = self.snapshot
-        assert snapshot is not None and self.env is not None
-        content_dir = self.options.site_dir / "content"
-        try:
-            news = body_only_changes(snapshot, content_dir, changed, read_and_parse)
-        except (SiteError, OSError):
-            return None  # the full build reports it properly
-        if not news:
-            return None
-        dirty: dict[str, Output] = {}
-        for rel, new in news.items():
-            for output in patch(snapshot, rel, new):
-                dirty[output.path] = output
-            self.cache.store_parsed(rel, new)
-            stat = (content_dir / rel).stat()
-            self.digests[rel] = ((stat.st_size, stat.st_mtime_ns), new.digest)
-        rendered: dict[str, bytes] = {}
-        try:
-            render_many(
-                self.env,
-                snapshot.config,
-                list(dirty.values()),
-                1,
-                Progress(True),
-                rendered.__setitem__,
-            )
-        except BuildFailed:
-            self.snapshot = None  # patched pages no longer match the disk: start over next time
-            raise
-        with self.commit_guard():
-            written = write_incremental(self.options.output_dir, rendered, ())
-        keys = self.cache.output_keys()
-        keys.update({path: "" for path in dirty})  # unknown: the next full build renders them again
-        self.cache.set_output_keys(keys)
-        result = BuildResult(
-            planned=len(snapshot.outputs),
-            rendered=len(dirty),
-            rendered_paths=sorted(dirty),
-            written=written,
-            site=snapshot.site,
-            changed_urls=sorted({_url_of_output(snapshot.config, p) for p in written}),
-            quick=True,
-        )
-        result.seconds = time.perf_counter() - started
-        return result
 
     def _full(self) -> BuildResult:
         started = time.perf_counter()
@@ -380,12 +321,12 @@ class Builder:
             result.deleted = deleted
             result.written = changed
         self.cache.set_output_keys({o.path: o.key for o in outputs})
-        result.changed_urls = sorted({_url_of_output(config, p) for p in result.written})
+        result.changed_urls = sorted({url_of_output(config, p) for p in result.written})
         timer.lap("write")
         return result
 
 
-def _url_of_output(config: Config, path: str) -> str:
+def url_of_output(config: Config, path: str) -> str:
     if path.endswith("index.html"):
         path = path[: -len("index.html")]
     return config.base_path + path

@@ -42,3 +42,16 @@ class Progress:
 
 def format_timings(timings: dict[str, float]) -> str:
     return ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in timings.items())
+
+
+class PhaseTimer:
+    """Wall time per build phase, for the benchmark and `--debug`."""
+
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = self.laps.get(name, 0.0) + now - self._last
+        self._last = now

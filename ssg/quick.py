@@ -17,16 +17,25 @@ make later builds do more work, never skip any.
 from __future__ import annotations
 
 import os
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .assemble import page_digests, truncate
 from .config import Config
 from .discover import classify
+from .errors import BuildFailed, SiteError
 from .markdown import resolve_refs
 from .model import Output, Page, Site
-from .parse import Parsed, ParsedMarkdown
+from .parallel import render_many
+from .parse import Parsed, ParsedMarkdown, read_and_parse
+from .progress import Progress
+from .writer import write_incremental
+
+if TYPE_CHECKING:
+    from .builder import Builder, BuildResult
 
 
 @dataclass
@@ -125,3 +134,55 @@ def patch(snapshot: Snapshot, rel: str, new: ParsedMarkdown) -> list[Output]:
         if shows_card or shows_content:
             dirty.append(output)
     return dirty
+
+
+def rebuild(builder: Builder, changed: set[str]) -> BuildResult | None:
+    """A body-only rebuild for `Builder.build`; None when the full pipeline is needed."""
+    started = time.perf_counter()
+    snapshot = builder.snapshot
+    assert snapshot is not None and builder.env is not None
+    content_dir = builder.options.site_dir / "content"
+    try:
+        news = body_only_changes(snapshot, content_dir, changed, read_and_parse)
+    except (SiteError, OSError):
+        return None  # the full build reports it properly
+    if not news:
+        return None
+    dirty: dict[str, Output] = {}
+    for rel, new in news.items():
+        for output in patch(snapshot, rel, new):
+            dirty[output.path] = output
+        builder.cache.store_parsed(rel, new)
+        stat = (content_dir / rel).stat()
+        builder.digests[rel] = ((stat.st_size, stat.st_mtime_ns), new.digest)
+    rendered: dict[str, bytes] = {}
+    try:
+        render_many(
+            builder.env,
+            snapshot.config,
+            list(dirty.values()),
+            1,
+            Progress(True),
+            rendered.__setitem__,
+        )
+    except BuildFailed:
+        builder.snapshot = None  # patched pages no longer match the disk: start over next time
+        raise
+    with builder.commit_guard():
+        written = write_incremental(builder.options.output_dir, rendered, ())
+    keys = builder.cache.output_keys()
+    keys.update({path: "" for path in dirty})  # unknown: the next full build renders them again
+    builder.cache.set_output_keys(keys)
+    from .builder import BuildResult, url_of_output
+
+    result = BuildResult(
+        planned=len(snapshot.outputs),
+        rendered=len(dirty),
+        rendered_paths=sorted(dirty),
+        written=written,
+        site=snapshot.site,
+        changed_urls=sorted({url_of_output(snapshot.config, p) for p in written}),
+        quick=True,
+    )
+    result.seconds = time.perf_counter() - started
+    return result
