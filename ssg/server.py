@@ -20,10 +20,8 @@ to every open page at `/_aloud/events`.
 
 from __future__ import annotations
 
-import html
 import json
 import logging
-import mimetypes
 import os
 import queue
 import re
@@ -37,79 +35,13 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import quote, unquote, urlsplit
 
+from .served_files import HTML, PLAIN, PRIVATE, content_type, inject
+from .server_sync import CommitGate, sse
+
 log = logging.getLogger(__name__)
 
-PRIVATE = "_aloud/"  # under "/" and under the base path
 CLIENT_JS = (Path(__file__).with_name("livereload.js")).read_bytes()
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1", "[::1]"}
-
-# Explicit types where mimetypes is missing, wrong or platform-dependent.
-_UTF8 = "; charset=utf-8"
-# fmt: off
-CONTENT_TYPES = {
-    ".html": "text/html" + _UTF8, ".htm": "text/html" + _UTF8, ".css": "text/css" + _UTF8,
-    ".js": "text/javascript" + _UTF8, ".mjs": "text/javascript" + _UTF8,
-    ".json": "application/json", ".map": "application/json",
-    ".webmanifest": "application/manifest+json",
-    ".xml": "application/xml" + _UTF8, ".xsl": "application/xml" + _UTF8,
-    ".vtt": "text/vtt" + _UTF8, ".srt": "application/x-subrip",
-    ".txt": "text/plain" + _UTF8, ".md": "text/plain" + _UTF8,
-    ".woff": "font/woff", ".woff2": "font/woff2", ".ttf": "font/ttf", ".otf": "font/otf",
-    ".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
-    ".gif": "image/gif", ".webp": "image/webp", ".avif": "image/avif", ".ico": "image/x-icon",
-    ".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".ogg": "audio/ogg", ".opus": "audio/ogg",
-    ".wav": "audio/wav", ".flac": "audio/flac", ".mp4": "video/mp4", ".m4v": "video/mp4",
-    ".webm": "video/webm", ".ogv": "video/ogg", ".mov": "video/quicktime",
-    ".pdf": "application/pdf", ".wasm": "application/wasm",
-}
-# fmt: on
-HTML, PLAIN = CONTENT_TYPES[".html"], CONTENT_TYPES[".txt"]
-NAMED_TYPES = {"feed.json": "application/feed+json"}
-
-
-def content_type(path: Path) -> str:
-    """The Content-Type a static host should send for this file."""
-    if path.name in NAMED_TYPES:
-        return NAMED_TYPES[path.name]
-    suffix = path.suffix.lower()
-    guessed = CONTENT_TYPES.get(suffix) or mimetypes.guess_type(path.name)[0]
-    return guessed or "application/octet-stream"
-
-
-class _CommitGate:
-    """A readers/writer lock: requests share it, a commit excludes them (writers go first)."""
-
-    def __init__(self) -> None:
-        self._cond = threading.Condition()
-        self._readers = 0
-        self._writers = 0  # waiting or active
-        self._writing = False
-
-    @contextmanager
-    def reading(self) -> Iterator[None]:
-        with self._cond:
-            self._cond.wait_for(lambda: self._writers == 0)
-            self._readers += 1
-        try:
-            yield
-        finally:
-            with self._cond:
-                self._readers -= 1
-                self._cond.notify_all()
-
-    @contextmanager
-    def writing(self) -> Iterator[None]:
-        with self._cond:
-            self._writers += 1
-            self._cond.wait_for(lambda: self._readers == 0 and not self._writing)
-            self._writing = True
-        try:
-            yield
-        finally:
-            with self._cond:
-                self._writing = False
-                self._writers -= 1
-                self._cond.notify_all()
 
 
 class _HTTPServer(ThreadingHTTPServer):
@@ -147,7 +79,7 @@ class PreviewServer:
         self.base_path = quote(f"/{base}/" if base else "/")  # as it appears in request lines
         self.banner = banner
         self._root = Path(root).absolute()  # resolved per request: it may be a swapped symlink
-        self._gate = _CommitGate()
+        self._gate = CommitGate()
         self._lock = threading.Lock()  # guards the fields below
         self._clients: set[queue.Queue[bytes | None]] = set()
         self._connections: set[socket.socket] = set()
@@ -247,17 +179,11 @@ class PreviewServer:
         self._broadcast("ok", "")
 
     def _broadcast(self, event: str, data: str) -> None:
-        message = _sse(event, data)
+        message = sse(event, data)
         with self._lock:
             clients = list(self._clients)
         for client in clients:
             client.put(message)
-
-
-def _sse(event: str, data: str) -> bytes:
-    lines = data.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    body = "".join(f"data: {line}\n" for line in lines)
-    return f"event: {event}\n{body}\n".encode()
 
 
 _Reply = tuple[int, str, bytes | BinaryIO, dict[str, str]]  # status, type, body, headers
@@ -344,8 +270,19 @@ class _Handler(BaseHTTPRequestHandler):
             return self._not_found(root, parts)
         ctype = content_type(path)
         if ctype.startswith("text/html"):
-            return 200, ctype, _inject(path.read_bytes(), self.server.preview), {}
+            return (
+                200,
+                ctype,
+                inject(
+                    path.read_bytes(), self.server.preview.base_path, self.server.preview.banner
+                ),
+                {},
+            )
         return 200, ctype, path.open("rb"), {}  # an open file survives the next build's replace
+
+    def _injected(self, path: Path) -> bytes:
+        preview = self.server.preview
+        return inject(path.read_bytes(), preview.base_path, preview.banner)
 
     def _not_found(self, root: Path, parts: list[str]) -> _Reply:
         """The language's 404.html (`/sv/404.html` for `/sv/...`), else the site's, else text."""
@@ -354,7 +291,16 @@ class _Handler(BaseHTTPRequestHandler):
             with suppress(_Refused):
                 page = _inside(root, candidate)
                 if page.is_file():
-                    return 404, HTML, _inject(page.read_bytes(), self.server.preview), {}
+                    return (
+                        404,
+                        HTML,
+                        inject(
+                            page.read_bytes(),
+                            self.server.preview.base_path,
+                            self.server.preview.banner,
+                        ),
+                        {},
+                    )
         return 404, PLAIN, b"Not found\n", {}
 
     def _send_file(self, file: BinaryIO, ctype: str) -> None:
@@ -402,7 +348,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Cache-Control", "no-store")
             self.send_header("Connection", "close")
             self.end_headers()
-            self.wfile.write(b"retry: 1000\n\n" + (_sse("error", error) if error else b""))
+            self.wfile.write(b"retry: 1000\n\n" + (sse("error", error) if error else b""))
             while True:
                 try:
                     message = inbox.get(timeout=preview.heartbeat_seconds)
@@ -457,26 +403,3 @@ def _inside(root: Path, parts: list[str]) -> Path:
     if not path.is_relative_to(root):
         raise _Refused(str(path))
     return path
-
-
-_HEAD_END = re.compile(rb"</head\s*>", re.IGNORECASE)
-_BODY_START = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
-
-
-def _inject(body: bytes, preview: PreviewServer) -> bytes:
-    """Add the live-reload script before `</head>` and the banner (if any) after `<body>`."""
-    script = f'<script src="{preview.base_path}{PRIVATE}livereload.js" defer></script>'.encode()
-    if preview.banner:
-        banner = (
-            '<div id="aloud-banner" role="status" style="position:fixed;right:.5rem;'
-            "bottom:.5rem;z-index:2147483646;padding:.3rem .7rem;border-radius:.3rem;"
-            "background:#5b2a86;color:#fff;font:600 14px/1.4 system-ui,sans-serif;"
-            f'pointer-events:none">{html.escape(preview.banner)}</div>'
-        ).encode()
-        match = _BODY_START.search(body)
-        at = match.end() if match else len(body)
-        body = body[:at] + banner + body[at:]
-    match = _HEAD_END.search(body) or _BODY_START.search(body)
-    if match:
-        return body[: match.start()] + script + body[match.start() :]
-    return body + script
