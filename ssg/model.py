@@ -169,6 +169,6 @@ class Site:
     by_lang: dict[str, list[Page]]  # dated pages (posts, notes, talks) newest first, per language
     groups: dict[str, list[Page]]  # translation key -> pages
     tags: dict[str, dict[str, list[Page]]]  # lang -> tag -> pages
-    statics: list[tuple[str, str, str]]  # (output path, absolute source path, digest)
+    statics: list[tuple[str, str]]  # (output path, absolute source path) of files copied as is
     drafts: bool = False
     warnings: list[Any] = field(default_factory=list)

@@ -12,7 +12,6 @@ import os
 import sys
 import threading
 import time
-from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -241,7 +240,3 @@ def _base_path(options: BuildOptions) -> str:
 
         return urlsplit(options.base_url).path or "/"
     return config.base_path
-
-
-def guard_or_null(guard: Any) -> AbstractContextManager:
-    return guard() if guard else nullcontext()
