@@ -167,6 +167,11 @@ def watch(options: BuildOptions, serve_args: Any = None) -> int:
         server = PreviewServer(
             options.output_dir, serve_args.host, serve_args.port, base_path, banner
         )
+        try:
+            server.start()  # bind first: a busy port should fail before anything is built
+        except OSError as error:
+            where = f"{serve_args.host}:{serve_args.port}"
+            raise SiteError("--port", None, f"cannot listen on {where}: {error.strerror}") from None
     session = Session(options, server)
     session.rebuild(first=True)
     session.builder.parallel_ok = False  # threads run from here on: no more forking
@@ -185,7 +190,6 @@ def watch(options: BuildOptions, serve_args: Any = None) -> int:
     worker.start()
     names = ", ".join(str(d) for d in watched_dirs(options.site_dir))
     if server is not None:
-        server.start()
         print(f"serving {options.output_dir} at {server.url}", flush=True)
     print(f"watching {names} and {CONFIG_NAME} (Ctrl-C to stop)", flush=True)
     try:

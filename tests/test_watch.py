@@ -89,3 +89,18 @@ def test_serve_binds_loopback_only(make_site):
         assert f"at http://127.0.0.1:{running.port}/" in running.output()
     finally:
         running.stop()
+
+
+def test_serve_on_a_busy_port_is_a_clear_error(make_site):
+    import socket
+
+    from conftest import run_cli
+
+    site = make_site({"content/notes/hello.md": POST})
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        proc = run_cli("serve", "-s", str(site.root), "--port", str(port))
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == f"error: --port: cannot listen on 127.0.0.1:{port}: Address already in use"
