@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from .config import Config
+from .digests import DigestMemo
 from .model import Output, digest
-from .parse import file_digest
 
 
 def asset_files(site_dir: Path, builtin_root: Path) -> dict[str, Path]:
@@ -24,10 +24,12 @@ def asset_files(site_dir: Path, builtin_root: Path) -> dict[str, Path]:
     return files
 
 
-def asset_outputs(config: Config, site_dir: Path, builtin_root: Path, key: str) -> list[Output]:
+def asset_outputs(
+    config: Config, site_dir: Path, builtin_root: Path, key: str, digests: DigestMemo
+) -> list[Output]:
     outputs = [Output("assets/pygments.css", "pygments", digest("pygments", key))]
     for rel, path in sorted(asset_files(site_dir, builtin_root).items()):
-        data_digest = file_digest(path.read_bytes())
+        data_digest = digests.digest(path)
         outputs.append(
             Output(f"assets/{rel}", "copy", digest("asset", data_digest), copy_from=str(path))
         )

@@ -22,6 +22,7 @@ from .assemble import assemble
 from .assets import asset_outputs
 from .cache import BuildCache
 from .config import Config, load_config
+from .digests import DigestMemo
 from .discover import Source, discover
 from .errors import BuildFailed, SiteError, SiteWarning
 from .fastpath import BUILTIN_ROOT  # one definition for clones and wheel installs
@@ -30,7 +31,7 @@ from .hosting import host_outputs
 from .i18n import Catalogs, load_catalogs
 from .model import Output, Site
 from .parallel import parse_many, render_many
-from .parse import Parsed, file_digest
+from .parse import Parsed
 from .progress import PhaseTimer, Progress
 from .quick import Snapshot, make_snapshot
 from .routes import global_digest, plan
@@ -85,9 +86,7 @@ class Builder:
             if options.use_cache
             else BuildCache(None, options.output_dir)
         )
-        self.digests: dict[
-            str, tuple[tuple[int, int], str]
-        ] = {}  # rel -> ((size, mtime_ns), digest)
+        self.digests = DigestMemo()  # content sources by rel; static and theme files by path
         self.env: jinja2.Environment | None = None
         self.env_inputs: str = ""
         self.catalogs: Catalogs | None = None
@@ -95,7 +94,6 @@ class Builder:
         self.parallel_ok = True
         self.keep_snapshot = False  # watch mode keeps the last site for quick rebuilds
         self.snapshot: Snapshot | None = None
-        self.static_digests: dict[str, tuple[tuple[int, int], str]] = {}
         self._history_cache: dict[str, dict] = {}
         self._history_signature: tuple | None = None
         # The preview server passes its `committing` here, so requests wait while files change.
@@ -130,37 +128,22 @@ class Builder:
         return self.env, self.catalogs, self.template_digests
 
     def _read_digests(self, sources: list[Source]) -> dict[str, str]:
-        """Content digests; a file whose size and mtime are unchanged keeps its known digest.
-
-        Dirtiness is always decided by digests; (size, mtime) only saves re-reading a file this
-        process already hashed.
-        """
+        """Content digests of the sources (see digests.py for when a file is read again)."""
         result = {}
         for source in sources:
             try:
-                stat = source.path.stat()
+                result[source.rel] = self.digests.digest(source.path, source.rel)
             except FileNotFoundError:
                 continue
-            signature = (stat.st_size, stat.st_mtime_ns)
-            known = self.digests.get(source.rel)
-            if known and known[0] == signature:
-                result[source.rel] = known[1]
-                continue
-            digest = file_digest(source.path.read_bytes())
-            self.digests[source.rel] = (signature, digest)
-            result[source.rel] = digest
-        for rel in set(self.digests) - set(result):
-            del self.digests[rel]
         return result
 
-    # -- the build -------------------------------------------------------------------------
     def forget(self, paths: set[str]) -> None:
         """Paths the watcher saw change: re-read them even if size and mtime look the same."""
         content = str((self.options.site_dir / "content").resolve())
         for path in paths:
             resolved = os.path.abspath(path)
             if resolved.startswith(content + os.sep):
-                self.digests.pop(os.path.relpath(resolved, content).replace(os.sep, "/"), None)
+                self.digests.forget(os.path.relpath(resolved, content).replace(os.sep, "/"))
 
     def build(self, changed: set[str] | None = None) -> BuildResult:
         """Build; `changed` (paths a watcher saw change) allows a quick body-only rebuild."""
@@ -201,7 +184,9 @@ class Builder:
         try:
             outputs = plan(site, template_digests, key)
             outputs.extend(plan_feeds(site, template_digests, key, warnings))
-            outputs.extend(asset_outputs(config, self.options.site_dir, BUILTIN_ROOT, key))
+            outputs.extend(
+                asset_outputs(config, self.options.site_dir, BUILTIN_ROOT, key, self.digests)
+            )
             outputs.extend(self._static_outputs(site, key))
             outputs.extend(host_outputs(site, key))
         except SiteError as error:
@@ -222,20 +207,14 @@ class Builder:
         return result
 
     def _static_outputs(self, site: Site, key: str) -> list[Output]:
-        """Copies of content files; their digests come from the same (size, mtime) memo."""
+        """Copies of content files, keyed by their content digests."""
         from .model import digest
 
         outputs = []
         for out, source_path in site.statics:
-            path = Path(source_path)
-            stat = path.stat()
-            signature = (stat.st_size, stat.st_mtime_ns)
-            known = self.static_digests.get(source_path)
-            if not known or known[0] != signature:
-                known = (signature, file_digest(path.read_bytes()))
-                self.static_digests[source_path] = known
+            data_digest = self.digests.digest(Path(source_path))
             outputs.append(
-                Output(out, "copy", digest("copy", key, known[1]), copy_from=source_path)
+                Output(out, "copy", digest("copy", key, data_digest), copy_from=source_path)
             )
         return outputs
 

@@ -153,8 +153,7 @@ def rebuild(builder: Builder, changed: set[str]) -> BuildResult | None:
         for output in patch(snapshot, rel, new):
             dirty[output.path] = output
         builder.cache.store_parsed(rel, new)
-        stat = (content_dir / rel).stat()
-        builder.digests[rel] = ((stat.st_size, stat.st_mtime_ns), new.digest)
+        builder.digests.remember(content_dir / rel, rel, new.digest)
     rendered: dict[str, bytes] = {}
     try:
         render_many(
