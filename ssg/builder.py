@@ -21,6 +21,7 @@ import jinja2
 from .assemble import assemble
 from .assets import asset_outputs
 from .cache import BuildCache
+from .collector import fewer_collections
 from .config import Config, load_config
 from .digests import DigestMemo
 from .discover import Source, discover
@@ -156,6 +157,10 @@ class Builder:
         return self._full()
 
     def _full(self) -> BuildResult:
+        with fewer_collections():
+            return self._full_build()
+
+    def _full_build(self) -> BuildResult:
         started = time.perf_counter()
         timer = PhaseTimer()
         progress = Progress(quiet=self.options.quiet)
