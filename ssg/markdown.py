@@ -24,6 +24,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
+from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
@@ -65,15 +66,22 @@ def slugify(text: str) -> str:
 
 
 def _highlight(code: str, lang: str, _attrs: str) -> str:
-    try:
-        lexer = get_lexer_by_name(lang) if lang else None
-    except ClassNotFound:
-        lexer = None
+    lexer = _lexer(lang) if lang else None
     if lexer is None:
         return ""  # markdown-it then escapes the code itself
     body = highlight(code, lexer, _formatter())
     css_lang = html.escape(lang, quote=True)
     return f'<pre class="highlight"><code class="language-{css_lang}">{body}</code></pre>\n'
+
+
+@lru_cache(maxsize=256)
+def _lexer(lang: str) -> Lexer | None:
+    """One lexer per language name: finding it by alias scans Pygments' whole lexer table, and
+    a lexer holds no state between `highlight` calls."""
+    try:
+        return get_lexer_by_name(lang)
+    except ClassNotFound:
+        return None
 
 
 @lru_cache(maxsize=1)

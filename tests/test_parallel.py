@@ -1,0 +1,55 @@
+"""Unit tests for how work is split across workers and how the collector is tuned for a build."""
+
+from __future__ import annotations
+
+import gc
+
+from ssg.collector import BUILD_THRESHOLDS, fewer_collections, frozen_for_fork
+from ssg.model import Output
+from ssg.parallel import _chunks, costliest_first
+
+
+def test_chunks_cover_every_index_once_and_shrink():
+    for count in (0, 1, 7, 100, 2657):
+        chunks = _chunks(count, 2)
+        covered = [i for chunk in chunks for i in chunk]
+        assert covered == list(range(count))
+        sizes = [len(chunk) for chunk in chunks]
+        assert sizes == sorted(sizes, reverse=True)  # big first, small last
+        assert all(size <= 64 for size in sizes)
+    assert len(_chunks(2657, 2)[-1]) == 1  # the last chunk is a single output
+
+
+def test_costliest_first_is_stable():
+    outputs = [
+        Output("a/index.html", "page", "k1", template="post.html"),
+        Output("feed.xml", "feed-rss", "k2"),
+        Output("b/index.html", "page", "k3", template="post.html"),
+        Output("archive/index.html", "page", "k4", template="archive.html"),
+        Output("c/index.html", "page", "k5", template="post.html"),
+    ]
+    ordered = [o.path for o in costliest_first(outputs)]
+    assert ordered == [
+        "archive/index.html",
+        "feed.xml",
+        "a/index.html",
+        "b/index.html",
+        "c/index.html",
+    ]
+
+
+def test_fewer_collections_restores_thresholds():
+    before = gc.get_threshold()
+    with fewer_collections():
+        assert gc.get_threshold() == BUILD_THRESHOLDS
+    assert gc.get_threshold() == before
+
+
+def test_frozen_for_fork_unfreezes_even_on_error():
+    try:
+        with frozen_for_fork():
+            assert gc.get_freeze_count() > 0
+            raise RuntimeError("worker failed")
+    except RuntimeError:
+        pass
+    assert gc.get_freeze_count() == 0
