@@ -34,7 +34,11 @@ def _site_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-q", "--quiet", action="store_true", help="print only errors and warnings")
     parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
     parser.add_argument(
-        "--jobs", type=int, default=0, metavar="N", help="worker processes (default: one per core)"
+        "--jobs",
+        type=int,
+        default=0,
+        metavar="N",
+        help="processes that parse and render, this one included (default: one per core)",
     )
     parser.add_argument(
         "--no-cache", action="store_true", help="ignore and do not write the .aloud/ build cache"

@@ -185,8 +185,23 @@ def test_parallel_build_equals_serial(make_site, monkeypatch):
     monkeypatch.setattr(
         "ssg.parallel.multiprocessing.get_context", lambda kind: pools.append(kind) or real(kind)
     )
+    import os
+
+    import ssg.parallel
+
+    pids_file = site.root / "pids.txt"
+    real_render_one = ssg.parallel._render_one
+
+    def recording_render_one(env, config, output):
+        with open(pids_file, "a") as handle:  # shared by the parent and its forked worker
+            handle.write(f"{os.getpid()}\n")
+        return real_render_one(env, config, output)
+
+    monkeypatch.setattr("ssg.parallel._render_one", recording_render_one)
     Builder(site.options(use_cache=False, jobs=2, output_dir=site.root / "par")).build()
     assert pools == ["fork", "fork"]  # parsing and rendering both ran in worker processes
+    renderers = set(pids_file.read_text().split())
+    assert str(os.getpid()) in renderers and len(renderers) == 2  # the parent and one worker
     assert snapshot(site.root / "par") == serial
 
 

@@ -103,4 +103,7 @@ def test_serve_on_a_busy_port_is_a_clear_error(make_site):
         port = busy.getsockname()[1]
         proc = run_cli("serve", "-s", str(site.root), "--port", str(port))
     assert proc.returncode == 1
-    assert proc.stderr.strip() == f"error: --port: cannot listen on 127.0.0.1:{port}: Address already in use"
+    assert (
+        proc.stderr.strip()
+        == f"error: --port: cannot listen on 127.0.0.1:{port}: Address already in use"
+    )
