@@ -1,9 +1,7 @@
 #!/usr/bin/env python3
 """Build the site: `python build.py [COMMAND] [OPTIONS]` — the same as the `aloud` command."""
 
-import sys
-
-from ssg.cli import main
+from ssg.cli import run
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

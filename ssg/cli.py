@@ -7,9 +7,12 @@ A traceback is shown only with --debug.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 import traceback
 from pathlib import Path
+from typing import NoReturn
 
 from . import __version__
 from .errors import BuildFailed, SiteError
@@ -111,6 +114,19 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def run() -> NoReturn:
+    """The `aloud` command and build.py: `main`, then exit without tearing the heap down.
+
+    Freeing a large build's objects one by one at interpreter exit took 0.1 s at 1,000 posts and
+    grows with the site; every file is closed by then, so the process ends as soon as its output
+    is flushed (mypy does the same)."""
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing more to say
+            stream.flush()
+    os._exit(code)
+
+
 def main(argv: list[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not args_list or (
@@ -165,4 +181,4 @@ def site_dir_of(args: argparse.Namespace) -> Path:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    run()
