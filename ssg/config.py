@@ -144,6 +144,7 @@ _SUBTABLE_KEYS: dict[str, dict[str, type | tuple[type, ...]]] = {
     "feeds": {
         "entries": int,
         "full_content": bool,
+        "tag_full_content": bool,
         "all_languages": bool,
         "per_tag": bool,
         "per_section": bool,
