@@ -64,8 +64,8 @@ def test_body_edit_renders_the_page_and_what_shows_its_body(tmp_path):
     result = builder.build()
     pages = [p for p in result.rendered_paths if p.endswith(".html")]
     assert pages == ["posts/alpha/index.html"]
-    assert not any(p.startswith("tags/") and p.endswith(".html") for p in result.rendered_paths)
-    assert "feed.xml" in result.rendered_paths and "tags/one/atom.xml" in result.rendered_paths
+    assert not any(p.startswith("tags/") for p in result.rendered_paths)  # summaries only
+    assert "feed.xml" in result.rendered_paths and "posts/atom.xml" in result.rendered_paths
 
 
 def test_summary_edit_also_renders_listings_but_not_tag_pages(tmp_path):
