@@ -26,7 +26,9 @@ from .progress import Progress
 _shared: dict[str, Any] = {}
 
 
-def _in_workers(function: Callable, chunks: list[range], jobs: int) -> Iterator:
+def _in_workers(
+    function: Callable, chunks: list[range], jobs: int, meanwhile: Callable[[], None] | None
+) -> Iterator:
     """Results of `function` per chunk, as they complete: `jobs - 1` forked workers take chunks
     from the front of the list and this process takes them from the back.
 
@@ -46,6 +48,8 @@ def _in_workers(function: Callable, chunks: list[range], jobs: int) -> Iterator:
         futures = [executor.submit(function, chunk) for chunk in chunks]
         pending = set(futures)
         try:
+            if meanwhile is not None:
+                meanwhile()  # the workers have started; their chunks do not wait for this
             for chunk, future in zip(reversed(chunks), reversed(futures), strict=True):
                 if not future.cancel():
                     break  # a worker has it, and every chunk before it
@@ -107,8 +111,13 @@ def _parse_one(source: Source) -> tuple[str, Parsed | SiteError]:
 
 
 def parse_many(
-    sources: Sequence[Source], jobs: int, progress: Progress
+    sources: Sequence[Source],
+    jobs: int,
+    progress: Progress,
+    meanwhile: Callable[[], None] | None = None,
 ) -> tuple[dict[str, Parsed], list[SiteError]]:
+    """Parse every source. `meanwhile` is other work for this process while workers parse:
+    serial work moved there costs the build half as much on two cores."""
     results: dict[str, Parsed] = {}
     errors: list[SiteError] = []
 
@@ -121,12 +130,14 @@ def parse_many(
         progress.step("parse", len(results) + len(errors), len(sources))
 
     if jobs <= 1 or len(sources) < 2:
+        if meanwhile is not None:
+            meanwhile()
         for source in sources:
             collect([_parse_one(source)])
         return results, errors
     _shared["sources"] = sources
     try:
-        for items in _in_workers(_parse_chunk, _chunks(len(sources), jobs), jobs):
+        for items in _in_workers(_parse_chunk, _chunks(len(sources), jobs), jobs, meanwhile):
             collect(items)
     finally:
         _shared.clear()
@@ -197,7 +208,7 @@ def render_many(
         outputs = costliest_first(outputs)
         _shared.update(env=env, config=config, outputs=outputs, direct=sink if direct else None)
         try:
-            for items in _in_workers(_render_chunk, _chunks(len(outputs), jobs), jobs):
+            for items in _in_workers(_render_chunk, _chunks(len(outputs), jobs), jobs, None):
                 collect(items)
         finally:
             _shared.clear()
