@@ -171,10 +171,11 @@ class Builder:
         if not content_dir.is_dir():
             raise BuildFailed([SiteError(content_dir, None, "no content/ folder")])
         sources, errors = discover(content_dir, config.language_codes, config.private_folders)
-        digests = self._read_digests(sources)
-        timer.lap("discover")
         self.cache.load(config)
-        timer.lap("cache")
+        # With no parse result to compare against, every source is parsed anyway, and parsing
+        # yields its digest: reading every file first would only read it twice.
+        digests = self._read_digests(sources) if self.cache.has_parsed() else None
+        timer.lap("discover")
         history: dict[str, dict] = {}
 
         def meanwhile() -> None:
@@ -233,15 +234,21 @@ class Builder:
     def _parse(
         self,
         sources: list[Source],
-        digests: dict[str, str],
+        digests: dict[str, str] | None,
         progress: Progress,
         meanwhile: Callable[[], None],
     ) -> tuple[dict[str, Parsed], list[SiteError]]:
+        """Parse what the cache does not have; `digests` None: parse every source."""
         parsed: dict[str, Parsed] = {}
         todo = []
         for source in sources:
-            if source.kind == "static" or source.rel not in digests:
+            if source.kind == "static":
                 continue
+            if digests is None:
+                todo.append(source)
+                continue
+            if source.rel not in digests:
+                continue  # gone since discovery
             cached = self.cache.parsed(source.rel, digests[source.rel])
             if cached is not None:
                 parsed[source.rel] = cached
@@ -252,7 +259,7 @@ class Builder:
         for rel, result in results.items():
             parsed[rel] = result
             self.cache.store_parsed(rel, result)
-        self.cache.retain_parsed(set(digests))
+        self.cache.retain_parsed(set(digests) if digests is not None else set(parsed))
         return parsed, errors
 
     def _history(self, config: Config, sources: list[Source]) -> dict[str, dict]:
@@ -298,7 +305,16 @@ class Builder:
         if fresh:
             writer = StagingWriter(output_dir)
             try:
-                render_many(env, config, dirty, jobs, progress, writer.write, direct=True)
+                render_many(
+                    env,
+                    config,
+                    dirty,
+                    jobs,
+                    progress,
+                    writer.write,
+                    direct=True,
+                    meanwhile=self.cache.save_parsed,
+                )
                 timer.lap("render")
             except BaseException:
                 writer.abort()
@@ -308,7 +324,15 @@ class Builder:
             result.written = sorted(planned)
         else:
             rendered: dict[str, bytes] = {}
-            render_many(env, config, dirty, jobs, progress, rendered.__setitem__)
+            render_many(
+                env,
+                config,
+                dirty,
+                jobs,
+                progress,
+                rendered.__setitem__,
+                meanwhile=self.cache.save_parsed,
+            )
             timer.lap("render")
             deleted = sorted(set(previous) - set(planned))
             with self.commit_guard():

@@ -1,8 +1,10 @@
 """The persistent build cache in `.aloud/`: parse results by content digest, and output keys.
 
-Deleting it is always safe (the next build is a cold one). A cache written by another Aloud
-version, for another output folder, or damaged on disk is detected by its header and checksum
-and ignored, never trusted.
+Two files: `parsed.pickle` (parse results; the bulk, shared by every output folder, written
+while the workers render) and `state-<folder>.pickle` (each output's key, written after a build
+succeeded; small). Deleting either is always safe (the next build redoes that work). A file
+written by another Aloud version, for another output folder, or damaged on disk is detected by
+its header and checksum and ignored, never trusted.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 from . import __version__
 from .config import Config
 
-MAGIC = b"ALOUD-CACHE-1\n"
+MAGIC = b"ALOUD-CACHE-2\n"
 
 
 class BuildCache:
@@ -29,7 +31,8 @@ class BuildCache:
         self._parsed: dict[str, tuple[str, Any]] = {}
         self._keys: dict[str, str] = {}
         self._loaded = False
-        self._dirty = False
+        self._parsed_dirty = False
+        self._keys_dirty = False
 
     @property
     def path(self) -> Path:
@@ -38,34 +41,48 @@ class BuildCache:
         tag = hashlib.blake2b(self.output_dir.encode(), digest_size=4).hexdigest()
         return self.state_dir / f"state-{tag}.pickle"
 
+    @property
+    def parsed_path(self) -> Path:
+        assert self.state_dir is not None
+        return self.state_dir / "parsed.pickle"
+
     # -- persistence ---------------------------------------------------------------------
     def load(self, config: Config) -> None:
         if self._loaded or self.state_dir is None:
             self._loaded = True
             return
         self._loaded = True
-        data = read_cache_file(self.path)
-        if not isinstance(data, dict) or data.get("version") != __version__:
+        parsed = read_cache_file(self.parsed_path)
+        if isinstance(parsed, dict) and parsed.get("version") == __version__:
+            entries = parsed.get("parsed")
+            if isinstance(entries, dict):
+                self._parsed = entries
+        state = read_cache_file(self.path)
+        if not isinstance(state, dict) or state.get("version") != __version__:
             return
-        parsed = data.get("parsed")
-        if isinstance(parsed, dict):
-            self._parsed = parsed
-        keys = data.get("keys")
-        same_output = data.get("output_dir") == self.output_dir and Path(self.output_dir).is_dir()
+        keys = state.get("keys")
+        same_output = state.get("output_dir") == self.output_dir and Path(self.output_dir).is_dir()
         if same_output and isinstance(keys, dict):
             self._keys = keys
 
-    def save(self) -> None:
-        if self.state_dir is None or not self._dirty:
+    def save_parsed(self) -> None:
+        """Write the parse results if they changed (a build calls this while workers render)."""
+        if self.state_dir is None or not self._parsed_dirty:
             return
-        payload = {
-            "version": __version__,
-            "output_dir": self.output_dir,
-            "parsed": self._parsed,
-            "keys": self._keys,
-        }
+        write_cache_file(self.parsed_path, {"version": __version__, "parsed": self._parsed})
+        self._parsed_dirty = False
+
+    def save(self) -> None:
+        self.save_parsed()
+        if self.state_dir is None or not self._keys_dirty:
+            return
+        payload = {"version": __version__, "output_dir": self.output_dir, "keys": self._keys}
         write_cache_file(self.path, payload)
-        self._dirty = False
+        self._keys_dirty = False
+
+    def has_parsed(self) -> bool:
+        """Whether any parse result is known (if not, nothing is worth checking against)."""
+        return bool(self._parsed)
 
     # -- parse results -------------------------------------------------------------------
     def parsed(self, rel: str, digest: str) -> Any | None:
@@ -76,12 +93,12 @@ class BuildCache:
 
     def store_parsed(self, rel: str, result: Any) -> None:
         self._parsed[rel] = (result.digest, result)
-        self._dirty = True
+        self._parsed_dirty = True
 
     def retain_parsed(self, rels: set[str]) -> None:
         for rel in set(self._parsed) - rels:
             del self._parsed[rel]
-            self._dirty = True
+            self._parsed_dirty = True
 
     # -- output keys ---------------------------------------------------------------------
     def output_keys(self) -> dict[str, str]:
@@ -90,11 +107,11 @@ class BuildCache:
     def set_output_keys(self, keys: dict[str, str]) -> None:
         if keys != self._keys:
             self._keys = keys
-            self._dirty = True
+            self._keys_dirty = True
 
     def forget_outputs(self) -> None:
         self._keys = {}
-        self._dirty = True
+        self._keys_dirty = True
 
 
 def read_cache_file(path: Path) -> Any:

@@ -183,6 +183,7 @@ def render_many(
     progress: Progress,
     sink: Callable[[str, bytes], None],
     direct: bool = False,
+    meanwhile: Callable[[], None] | None = None,
 ) -> None:
     """Render every output; `sink(path, bytes)` receives results. All errors raise together.
 
@@ -202,13 +203,15 @@ def render_many(
         progress.step("render", done, len(outputs))
 
     if jobs <= 1 or len(outputs) < 2:
+        if meanwhile is not None:
+            meanwhile()
         for output in outputs:
             collect([_render_one(env, config, output)])
     else:
         outputs = costliest_first(outputs)
         _shared.update(env=env, config=config, outputs=outputs, direct=sink if direct else None)
         try:
-            for items in _in_workers(_render_chunk, _chunks(len(outputs), jobs), jobs, None):
+            for items in _in_workers(_render_chunk, _chunks(len(outputs), jobs), jobs, meanwhile):
                 collect(items)
         finally:
             _shared.clear()

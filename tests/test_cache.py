@@ -10,8 +10,10 @@ import time
 from conftest import REPO, snapshot
 
 from ssg import fastpath
+from ssg import parse as parse_module
 from ssg.builder import Builder
 from ssg.cache import read_cache_file
+from ssg.digests import DigestMemo
 
 POST = "---\ntitle: Hello\ndate: 2024-01-01\n---\nBody text.\n"
 
@@ -61,7 +63,9 @@ def test_corrupted_cache_is_ignored(make_site):
     site = make_site({"content/notes/a.md": POST})
     site.build()
     reference = snapshot(site.root / "public")
-    for path in (site.root / ".aloud").glob("state-*.pickle"):
+    damaged = [*(site.root / ".aloud").glob("state-*.pickle"), site.root / ".aloud/parsed.pickle"]
+    assert len(damaged) == 2
+    for path in damaged:
         data = bytearray(path.read_bytes())
         data[-10] ^= 0xFF
         path.write_bytes(bytes(data))
@@ -111,3 +115,31 @@ def test_fast_signature_covers_aloud_itself(make_site):
     first = fastpath.inputs_signature(site.root, {})
     assert first == fastpath.inputs_signature(site.root, {})
     assert first != fastpath.inputs_signature(site.root, {"drafts": True})
+
+
+def test_parse_results_are_shared_by_output_folders_and_read_once_when_cold(make_site, monkeypatch):
+    site = make_site({"content/notes/a.md": POST, "content/notes/b.md": POST})
+    reads: list[str] = []
+    real_digest = DigestMemo.digest
+
+    def counting_digest(self, path, key=None):
+        reads.append(str(path))
+        return real_digest(self, path, key)
+
+    monkeypatch.setattr(DigestMemo, "digest", counting_digest)
+    parses: list[str] = []
+    real_parse = parse_module.read_and_parse
+    monkeypatch.setattr(
+        "ssg.parallel.read_and_parse",
+        lambda source: parses.append(source.rel) or real_parse(source),
+    )
+    site.build()
+    assert sorted(parses) == ["notes/a.md", "notes/b.md"]
+    assert not [p for p in reads if p.endswith(".md")]  # cold: parsing is the only read
+    parses.clear()
+    Builder(site.options(output_dir=site.root / "preview", drafts=True)).build()
+    assert parses == []  # another output folder reuses the parse results
+    assert [p for p in reads if p.endswith(".md")]  # warm: digests decide what to parse
+    (site.root / ".aloud/parsed.pickle").unlink()
+    site.build()
+    assert sorted(parses) == ["notes/a.md", "notes/b.md"]  # deleting the parse cache is safe
