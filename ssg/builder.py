@@ -157,7 +157,7 @@ class Builder:
         return self._full()
 
     def _full(self) -> BuildResult:
-        with fewer_collections():
+        with fewer_collections(settle=self.keep_snapshot):
             return self._full_build()
 
     def _full_build(self) -> BuildResult:

@@ -53,3 +53,14 @@ def test_frozen_for_fork_unfreezes_even_on_error():
     except RuntimeError:
         pass
     assert gc.get_freeze_count() == 0
+
+
+def test_a_process_that_lives_on_collects_once_after_a_build(monkeypatch):
+    collected = []
+    monkeypatch.setattr(gc, "collect", lambda *args: collected.append(args) or 0)
+    with fewer_collections():
+        pass
+    assert collected == []  # a one-off build exits without collecting
+    with fewer_collections(settle=True):
+        pass
+    assert collected == [()]
