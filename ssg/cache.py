@@ -9,10 +9,14 @@ its header and checksum and ignored, never trusted.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
+import itertools
 import os
 import pickle
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -53,11 +57,17 @@ class BuildCache:
             return
         self._loaded = True
         parsed = read_cache_file(self.parsed_path)
-        if isinstance(parsed, dict) and parsed.get("version") == __version__:
-            entries = parsed.get("parsed")
-            if isinstance(entries, dict):
+        if parsed and parsed[0] == {"version": __version__}:
+            entries = {}
+            for record in parsed[1:]:
+                if not (isinstance(record, tuple) and len(record) == 3):
+                    break  # not ours after all: use none of it
+                rel, digest, result = record
+                entries[rel] = (digest, result)
+            else:
                 self._parsed = entries
-        state = read_cache_file(self.path)
+        records = read_cache_file(self.path)
+        state = records[0] if records else None
         if not isinstance(state, dict) or state.get("version") != __version__:
             return
         keys = state.get("keys")
@@ -69,7 +79,8 @@ class BuildCache:
         """Write the parse results if they changed (a build calls this while workers render)."""
         if self.state_dir is None or not self._parsed_dirty:
             return
-        write_cache_file(self.parsed_path, {"version": __version__, "parsed": self._parsed})
+        entries = ((rel, digest, result) for rel, (digest, result) in self._parsed.items())
+        write_cache_file(self.parsed_path, itertools.chain([{"version": __version__}], entries))
         self._parsed_dirty = False
 
     def save(self) -> None:
@@ -77,7 +88,7 @@ class BuildCache:
         if self.state_dir is None or not self._keys_dirty:
             return
         payload = {"version": __version__, "output_dir": self.output_dir, "keys": self._keys}
-        write_cache_file(self.path, payload)
+        write_cache_file(self.path, [payload])
         self._keys_dirty = False
 
     def has_parsed(self) -> bool:
@@ -114,8 +125,20 @@ class BuildCache:
         self._keys_dirty = True
 
 
-def read_cache_file(path: Path) -> Any:
-    """The unpickled payload, or None when missing, foreign or damaged."""
+class _HashingWriter:
+    """A file that also hashes what is written to it (pickle writes frames of ~64 KiB)."""
+
+    def __init__(self, handle: Any) -> None:
+        self.handle = handle
+        self.hasher = hashlib.blake2b(digest_size=32)
+
+    def write(self, data: bytes) -> int:
+        self.hasher.update(data)
+        return self.handle.write(data)
+
+
+def read_cache_file(path: Path) -> list[Any] | None:
+    """The records of a cache file, or None when missing, foreign or damaged."""
     try:
         raw = path.read_bytes()
     except OSError:
@@ -123,25 +146,39 @@ def read_cache_file(path: Path) -> Any:
     header = len(MAGIC) + 32
     if not raw.startswith(MAGIC) or len(raw) < header:
         return None
-    checksum, payload = raw[len(MAGIC) : header], raw[header:]
+    checksum, payload = raw[len(MAGIC) : header], memoryview(raw)[header:]
     if hashlib.blake2b(payload, digest_size=32).digest() != checksum:
         return None
+    stream = io.BytesIO(payload)
+    records = []
     try:
-        return pickle.loads(payload)  # noqa: S301 - our own file, verified by checksum
+        while stream.tell() < len(payload):
+            records.append(pickle.load(stream))  # noqa: S301 - our own file, checksum verified
     except Exception:
         return None
+    return records
 
 
-def write_cache_file(path: Path, payload: Any) -> None:
+def write_cache_file(path: Path, records: Iterable[Any]) -> None:
+    """MAGIC, checksum, then one pickle per record, streamed: no copy of a large payload in
+    memory, and each record's pickler remembers only that record's objects (one pickle of
+    every parse result held a table of all of them while the render worker was alive)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
-    checksum = hashlib.blake2b(data, digest_size=32).digest()
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".state-", suffix=".tmp")
-    with os.fdopen(fd, "wb") as handle:  # three writes: no second copy of a large payload
-        handle.write(MAGIC)
-        handle.write(checksum)
-        handle.write(data)
-    os.replace(temp, path)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(MAGIC)
+            handle.write(bytes(32))  # the checksum, once known
+            writer = _HashingWriter(handle)
+            for record in records:
+                pickle.dump(record, writer, protocol=pickle.HIGHEST_PROTOCOL)
+            handle.seek(len(MAGIC))
+            handle.write(writer.hasher.digest())
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
     gitignore = path.parent / ".gitignore"
     if not gitignore.exists():
         gitignore.write_text("*\n")
