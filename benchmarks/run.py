@@ -7,7 +7,8 @@ Aloud as a black box through its CLI (`python build.py build -s SITE --quiet`, f
 root) and measures:
 
 - floor: reading + front matter + Markdown/Pygments rendering of every .md in one process,
-  divided by os.cpu_count() (see floor.py); printed with the ratio cold/floor;
+  divided by os.cpu_count() (see floor.py), measured just before each cold build; the ratio is
+  the median of each cold build over its own floor run;
 - cold: full build after deleting SITE/.aloud and SITE/public (median of --repeat, default 3),
   with the peak summed RSS of the build's process tree (sampled every 20 ms);
 - warm: full build again with nothing changed (median of --repeat, default 5);
@@ -88,18 +89,27 @@ def clean(site: Path) -> None:
 
 
 def bench_builds(site: Path, cold_n: int, warm_n: int, timeout: float, res: dict) -> bool:
-    """Cold builds (with memory) then warm builds; False if the builder does not work."""
-    cold, peaks, pss = [], [], []
+    """Floor and cold builds in turn (with memory), then warm builds; False if the builder does
+    not work. Each cold build is paired with a floor run just before it, and the ratio is the
+    median of the pairs' ratios: on a shared machine whose speed drifts by tens of percent
+    within minutes, a floor measured once, before every cold build, skewed the ratio."""
+    cold, peaks, pss, floors, ratios = [], [], [], [], []
     for _ in range(cold_n):
+        floor = measure_floor(site, 1)
+        floors.append(floor["floor_s"])
         clean(site)
         r = run_timed(build_cmd(site), REPO, timeout, memory=True)
         if not r.ok:
             res["errors"].append(report_failure("cold build", r))
             return False
         cold.append(r.seconds)
+        ratios.append(r.seconds / floor["floor_s"])
         peaks.append(r.peak_mib)
         pss.append(r.peak_pss_mib)
+    res["floor"] = {**floor, "runs_s": [f * floor["cores"] for f in floors]}
+    res["floor_runs_s"], res["floor_s"] = floors, median(floors)
     res["cold_runs_s"], res["cold_s"] = cold, median(cold)
+    res["ratio_runs"], res["ratio"] = ratios, median(ratios)
     res["peak_mib"] = max(peaks)
     res["peak_pss_mib"] = max(pss)
     size, files = tree_size(site / "public")
@@ -213,16 +223,13 @@ def bench_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
     res: dict[str, Any] = {"n": n, "site": read_stamp(site), "aloud": aloud_version(), "errors": []}
     cold_n = args.repeat or 3
     other_n = args.repeat or 5
-    floor = measure_floor(site, cold_n)
-    res["floor"] = floor
-    res["floor_s"] = floor["floor_s"]
-    print(f"  floor {floor['floor_s']:.2f} s ({floor['single_s']:.2f} s / {floor['cores']} cores)")
     if not bench_builds(site, cold_n, other_n, args.timeout, res):
         res["errors"].append("warm, template, edit: skipped (no working build)")
         return res
-    res["ratio"] = res["cold_s"] / res["floor_s"]
+    print(f"  floor {res['floor_s']:.2f} s (median; {res['floor']['cores']} cores)")
     print(
-        f"  cold {res['cold_s']:.2f} s = {res['ratio']:.1f} x floor, peak {res['peak_mib']:.0f} MiB"
+        f"  cold {res['cold_s']:.2f} s, {res['ratio']:.1f} x floor (median of paired runs), "
+        f"peak {res['peak_mib']:.0f} MiB"
     )
     print(f"  warm {fmt(res.get('warm_s'), 2, ' s')}")
     with dirty(site):
