@@ -15,7 +15,7 @@ from typing import Any
 
 import jinja2
 
-from .collector import frozen_for_fork
+from .collector import frozen_for_fork, responsive_helper_threads
 from .config import Config
 from .discover import Source
 from .errors import BuildFailed, SiteError
@@ -43,6 +43,7 @@ def _in_workers(
     workers = max(1, jobs - 1)
     with (
         frozen_for_fork(),
+        responsive_helper_threads(),
         ProcessPoolExecutor(max_workers=workers, mp_context=context) as executor,
     ):
         futures = [executor.submit(function, chunk) for chunk in chunks]
@@ -69,15 +70,33 @@ def _in_workers(
 
 
 def _chunks(count: int, jobs: int) -> list[range]:
-    """Shrinking chunks (guided scheduling): big ones first keep the overhead per chunk low, small
-    ones last let both workers finish together instead of one waiting on the other's last chunk."""
+    """Chunks that shrink towards where the workers and the parent meet (guided scheduling).
+
+    The `jobs - 1` workers take chunks from the front and the parent from the back, so the list
+    is split in that proportion: the front part shrinks from its start, the back part from its
+    end. Big chunks keep the per-chunk overhead low; the small ones where the two sides meet let
+    everyone finish together (measured: with chunks shrinking only towards the end, the worker
+    was still on a 64-source chunk for 0.27 s after the parent ran out of work)."""
+    split = count * (jobs - 1) // jobs
+    front = _guided(split, jobs - 1)
+    back = _guided(count - split, 1)
     chunks = []
     start = 0
-    while start < count:
-        size = max(1, min(64, (count - start) // (jobs * 4)))
-        chunks.append(range(start, min(start + size, count)))
+    for size in [*front, *reversed(back)]:
+        chunks.append(range(start, start + size))
         start += size
     return chunks
+
+
+def _guided(count: int, workers: int) -> list[int]:
+    """Chunk sizes for `workers` taking from one end: each a share of what is left, at most 64."""
+    sizes = []
+    left = count
+    while left > 0:
+        size = max(1, min(64, left // (workers * 4)))
+        sizes.append(size)
+        left -= size
+    return sizes
 
 
 # Rough cost of one output by kind or template, relative to a post page (measured on the

@@ -9,15 +9,20 @@ from ssg.model import Output
 from ssg.parallel import _chunks, costliest_first
 
 
-def test_chunks_cover_every_index_once_and_shrink():
+def test_chunks_cover_every_index_once_and_shrink_where_both_sides_meet():
     for count in (0, 1, 7, 100, 2657):
         chunks = _chunks(count, 2)
         covered = [i for chunk in chunks for i in chunk]
         assert covered == list(range(count))
         sizes = [len(chunk) for chunk in chunks]
-        assert sizes == sorted(sizes, reverse=True)  # big first, small last
+        smallest = sizes.index(min(sizes)) if sizes else 0
+        front, back = sizes[: smallest + 1], sizes[smallest + 1 :]
+        assert front == sorted(front, reverse=True)  # the worker's side shrinks towards the middle
+        assert back == sorted(back)  # and the parent's, taken from the end, too
         assert all(size <= 64 for size in sizes)
-    assert len(_chunks(2657, 2)[-1]) == 1  # the last chunk is a single output
+    chunks = _chunks(2657, 2)
+    middle = next(i for i, chunk in enumerate(chunks) if 2657 // 2 in chunk)
+    assert len(chunks[0]) == len(chunks[-1]) == 64 and len(chunks[middle]) <= 2
 
 
 def test_costliest_first_is_stable():
@@ -64,3 +69,14 @@ def test_a_process_that_lives_on_collects_once_after_a_build(monkeypatch):
     with fewer_collections(settle=True):
         pass
     assert collected == [()]
+
+
+def test_switch_interval_is_restored():
+    import sys
+
+    from ssg.collector import responsive_helper_threads
+
+    before = sys.getswitchinterval()
+    with responsive_helper_threads():
+        assert sys.getswitchinterval() < before
+    assert sys.getswitchinterval() == before
