@@ -302,20 +302,17 @@ class Builder:
         result = BuildResult(
             planned=len(outputs), rendered=len(dirty), rendered_paths=sorted(o.path for o in dirty)
         )
+
+        def render(sink: Callable[[str, bytes], None], direct: bool) -> None:
+            render_many(
+                env, config, dirty, jobs, progress, sink, direct, meanwhile=self.cache.save_parsed
+            )
+            timer.lap("render")
+
         if fresh:
             writer = StagingWriter(output_dir)
             try:
-                render_many(
-                    env,
-                    config,
-                    dirty,
-                    jobs,
-                    progress,
-                    writer.write,
-                    direct=True,
-                    meanwhile=self.cache.save_parsed,
-                )
-                timer.lap("render")
+                render(writer.write, direct=True)
             except BaseException:
                 writer.abort()
                 raise
@@ -324,16 +321,7 @@ class Builder:
             result.written = sorted(planned)
         else:
             rendered: dict[str, bytes] = {}
-            render_many(
-                env,
-                config,
-                dirty,
-                jobs,
-                progress,
-                rendered.__setitem__,
-                meanwhile=self.cache.save_parsed,
-            )
-            timer.lap("render")
+            render(rendered.__setitem__, direct=False)
             deleted = sorted(set(previous) - set(planned))
             with self.commit_guard():
                 changed = write_incremental(output_dir, rendered, deleted)
