@@ -22,6 +22,7 @@ from .builder import BUILTIN_ROOT, Builder, BuildOptions, BuildResult
 from .config import CONFIG_NAME
 from .discover import is_ignored_name
 from .errors import BuildFailed, SiteError
+from .markdown import warm_highlighters
 
 QUIET_SECONDS = 0.02  # an editor's save is a burst of events a few milliseconds apart
 MAX_WAIT_SECONDS = 0.5
@@ -124,6 +125,8 @@ class Session:
                 self.server.notify_error(message)
             self.failed = True
             return None
+        if first and result.site is not None:
+            warm_highlighters(page.body for page in result.site.pages)
         for warning in result.warnings if first else []:
             print(warning, file=sys.stderr)
         if self.server is not None:
