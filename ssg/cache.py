@@ -146,13 +146,14 @@ def read_cache_file(path: Path) -> list[Any] | None:
     header = len(MAGIC) + 32
     if not raw.startswith(MAGIC) or len(raw) < header:
         return None
-    checksum, payload = raw[len(MAGIC) : header], memoryview(raw)[header:]
-    if hashlib.blake2b(payload, digest_size=32).digest() != checksum:
+    checksum = raw[len(MAGIC) : header]
+    if hashlib.blake2b(memoryview(raw)[header:], digest_size=32).digest() != checksum:
         return None
-    stream = io.BytesIO(payload)
+    stream = io.BytesIO(raw)  # shares the bytes object (a memoryview would be copied)
+    stream.seek(header)
     records = []
     try:
-        while stream.tell() < len(payload):
+        while stream.tell() < len(raw):
             records.append(pickle.load(stream))  # noqa: S301 - our own file, checksum verified
     except Exception:
         return None
