@@ -259,7 +259,8 @@ class Builder:
         for rel, result in results.items():
             parsed[rel] = result
             self.cache.store_parsed(rel, result)
-        self.cache.retain_parsed(set(digests) if digests is not None else set(parsed))
+        if digests is not None:  # else the cache held nothing to prune
+            self.cache.retain_parsed(set(digests))
         return parsed, errors
 
     def _history(self, config: Config, sources: list[Source]) -> dict[str, dict]:
