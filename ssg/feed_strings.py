@@ -9,6 +9,7 @@ No message contains a `%` placeholder: Jinja's new-style gettext would format it
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 import jinja2
@@ -161,8 +162,10 @@ def make_gettext(env: jinja2.Environment) -> Callable[..., str]:
     return gettext
 
 
+@lru_cache(maxsize=64)
 def translator(env: jinja2.Environment, lang: str) -> Callable[[str], str]:
-    """gettext for Python code (feed titles, headings) in one language."""
+    """gettext for Python code (feed titles, headings) in one language; one per environment
+    and language (making one compiles a template: 0.6 ms, for each of 400 feeds)."""
     gettext = make_gettext(env)
     context = env.from_string("").new_context({"lang": lang})
     return lambda message: gettext(context, message)

@@ -537,6 +537,35 @@ def test_feeds_are_rendered_again_exactly_when_what_they_show_changes(site: Path
     assert result.rendered == 1 and result.written == ["posts/harmony/index.html"]
 
 
+def _harmony_entries(public: Path, names: list[str]) -> list[bytes]:
+    """The Atom <entry> of the harmony post in each feed, serialised on its own."""
+    entries = []
+    for name in names:
+        root = etree.parse(str(public / name)).getroot()
+        for entry in root.iter("{http://www.w3.org/2005/Atom}entry"):
+            if "harmony" in entry.findtext("{http://www.w3.org/2005/Atom}id", ""):
+                entries.append(etree.tostring(entry, method="c14n", exclusive=True))
+    return entries
+
+
+def test_an_entry_shared_by_several_feeds_is_built_once_and_follows_edits(site: Path) -> None:
+    """Each entry's XML is made once per build and reused by every feed that shows it."""
+    config = (site / "site.toml").read_text("utf-8")
+    (site / "site.toml").write_text(config + "\n[feeds]\ntag_full_content = true\n", "utf-8")
+    names = ["atom.xml", "posts/atom.xml", "tags/tools/atom.xml", "tags/teaching/atom.xml"]
+    builder = Builder(options(site))
+    builder.build()
+    entries = _harmony_entries(site / "public", names)
+    assert len(entries) == 4 and len(set(entries)) == 1
+    assert b"Closing words" in entries[0]
+    # the same process builds again after an edit: no feed may keep the old entry
+    write(site, {"content/posts/harmony.md": HARMONY.replace("Closing words", "Final words")})
+    builder.build()
+    entries = _harmony_entries(site / "public", names)
+    assert len(set(entries)) == 1 and b"Final words" in entries[0]
+    assert not any(b"Closing words" in entry for entry in entries)
+
+
 def test_tag_feeds_carry_summaries_unless_configured(site: Path) -> None:
     build(site)
     built = site / "public"
