@@ -49,6 +49,7 @@ def run_build(args: argparse.Namespace) -> int:
         "output": str(output),
     }
     use_cache = not args.no_cache
+    signature = ""
     if use_cache:
         same, signature, warnings, count = fastpath.unchanged(site_dir, output, fast_options)
         if same:
@@ -60,8 +61,8 @@ def run_build(args: argparse.Namespace) -> int:
         fastpath.forget(site_dir, output)
     from .builder import Builder
 
-    if use_cache:
-        signature = fastpath.inputs_signature(site_dir, fast_options)
+    # The signature taken before the build is the one recorded: a file saved while the build
+    # ran then differs from it, and the next build does not skip.
     result = Builder(options_from(args)).build()
     print_warnings(result.warnings)
     if use_cache:

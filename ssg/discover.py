@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from babel import localedata
@@ -36,6 +37,7 @@ def is_ignored_name(name: str) -> bool:
     return bool(_IGNORED.search(name))
 
 
+@lru_cache(maxsize=1024)
 def looks_like_language(code: str) -> bool:
     """True when a file-name suffix is a real language code (so `notes.old.md` is not one)."""
     if not _LANG_SHAPE.match(code):

@@ -49,7 +49,8 @@ def inputs_signature(site_dir: Path, options: dict) -> str:
     roots.append(PACKAGE_DIR)
     for root in roots:
         for dirpath, dirnames, filenames in os.walk(root):
-            dirnames.sort()
+            # __pycache__ appears when the build imports Aloud: not an input
+            dirnames[:] = sorted(name for name in dirnames if name != "__pycache__")
             hasher.update(f"{dirpath}/\n".encode())
             for name in sorted(filenames):
                 if not name.endswith((".pyc", ".swp", "~")):

@@ -199,9 +199,10 @@ class _ReusedEntry(FeedEntry):
         return self._elements["rss"]
 
 
-# Entries made in this process, keyed by the Item (one per page and build) and how the feed shows
-# it; the Item and translator are kept in the value, so an id() is never reused while cached.
-# A new build brings a new Config and new Items: the old entries are dropped then.
+# Entries made in this process, keyed by the Item (one per page and build), what its page holds
+# (a quick rebuild patches the page in place and updates its digests) and how the feed shows it;
+# the Item and translator are kept in the value, so an id() is never reused while cached.
+# A new full build brings a new Config and new Items: the old entries are dropped then.
 _entries: dict[tuple, tuple[Item, Callable[[str], str], _ReusedEntry]] = {}
 _entries_made_for: list[Config] = []
 _ENTRIES_KEPT = 20_000
@@ -214,7 +215,9 @@ def _reused_entry(
     if not _entries_made_for or _entries_made_for[0] is not config or len(_entries) > _ENTRIES_KEPT:
         _entries.clear()
         _entries_made_for[:] = [config]
-    key = (id(item), id(translate), spec.full_content, spec.lang is None)
+    page = item.page  # patched in place by a quick rebuild, its digests with it
+    shown = (page.content_digest, page.card_digest)
+    key = (id(item), id(translate), spec.full_content, spec.lang is None, shown)
     cached = _entries.get(key)
     if cached is not None and cached[0] is item and cached[1] is translate:
         return cached[2]

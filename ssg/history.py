@@ -53,15 +53,19 @@ def git_history(config: Config, sources: list[Source], limit: int = 10) -> dict[
         return {}
     if log.returncode != 0:
         return {}
-    wanted = {}
-    for source in sources:
-        if source.kind == "markdown":
-            try:
-                wanted[(source.path.resolve()).relative_to(root).as_posix()] = (
-                    f"content/{source.rel}"
-                )
-            except ValueError:
-                continue
+    try:
+        prefix = content.relative_to(root).as_posix()
+    except ValueError:
+        return {}
+    # git names files by their path under the repository, symlinks unresolved: the content
+    # folder's path there plus each source's path under it (resolving every source instead
+    # cost eight system calls a file).
+    prefix = "" if prefix == "." else prefix + "/"
+    wanted = {
+        f"{prefix}{source.rel}": f"content/{source.rel}"
+        for source in sources
+        if source.kind == "markdown"
+    }
     history: dict[str, dict] = {}
     commit_url = config.repository.get("url", "").rstrip("/")
     for block in log.stdout.split("\x00")[1:]:

@@ -138,29 +138,25 @@ def render_markdown(text: str, source_rel: str, first_line: int = 1) -> Rendered
     words = 0
     base_dir = dirname(source_rel)
     for index, token in enumerate(tokens):
-        if token.type == "heading_open":
-            inline = tokens[index + 1]
-            headings.append(
-                Heading(int(token.tag[1]), str(token.attrs.get("id", "")), _plain(inline))
-            )
-        if token.type != "inline" or not token.children:
+        if token.type != "inline":
             continue
-        line = first_line + (token.map[0] if token.map else 0)
+        plain, linked = _scan(token.children or [])
         previous = tokens[index - 1] if index > 0 else None
-        if (
+        if previous is not None and previous.type == "heading_open":
+            level, anchor = int(previous.tag[1]), str(previous.attrs.get("id", ""))
+            headings.append(Heading(level, anchor, plain))
+        elif (
             not first_paragraph
-            and previous
+            and previous is not None
             and previous.type == "paragraph_open"
             and previous.level == 0
         ):
-            first_paragraph = _plain(token)
-        words += len(_plain(token).split())
-        for child in _walk(token.children):
-            attr = "href" if child.type == "link_open" else "src" if child.type == "image" else None
-            if attr is None:
-                continue
-            value = str(child.attrs.get(attr, ""))
-            target = _local_target(value, base_dir)
+            first_paragraph = plain
+        words += len(plain.split())
+        line = first_line + (token.map[0] if token.map else 0)
+        for child in linked:
+            attr = "href" if child.type == "link_open" else "src"
+            target = _local_target(str(child.attrs.get(attr, "")), base_dir)
             if target is None:
                 continue
             path, fragment = target
@@ -211,14 +207,20 @@ def _walk(tokens: list[Token]):
             yield from _walk(token.children)
 
 
-def _plain(inline: Token) -> str:
+def _scan(children: list[Token]) -> tuple[str, list[Token]]:
+    """An inline token's plain text and its links and images, in one walk (this runs for every
+    paragraph, heading and list item of every page)."""
     parts = []
-    for child in _walk(inline.children or []):
-        if child.type in ("text", "code_inline"):
+    linked = []
+    for child in _walk(children):
+        kind = child.type
+        if kind == "text" or kind == "code_inline":
             parts.append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
+        elif kind == "softbreak" or kind == "hardbreak":
             parts.append(" ")
-    return "".join(parts).strip()
+        elif kind == "link_open" or kind == "image":
+            linked.append(child)
+    return "".join(parts).strip(), linked
 
 
 def pygments_css() -> str:

@@ -63,11 +63,17 @@ class StagingWriter:
         self.staging = Path(
             tempfile.mkdtemp(prefix=f".{output_dir.name}.staging-", dir=output_dir.parent)
         )
+        self._folders = {str(self.staging)}  # made by this process (each worker has its own)
 
     def write(self, rel: str, data: bytes) -> None:
-        target = safe_join(self.staging, rel)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        """Write one file; its folder is made once, not asked for again for every file in it."""
+        target = str(safe_join(self.staging, rel))
+        folder = os.path.dirname(target)
+        if folder not in self._folders:
+            os.makedirs(folder, exist_ok=True)
+            self._folders.add(folder)
+        with open(target, "wb") as handle:
+            handle.write(data)
 
     def commit(self) -> None:
         """Swap the staging folder in; the old output is removed only after the swap."""
