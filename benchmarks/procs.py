@@ -30,6 +30,8 @@ class RunResult:
     peak_mib: float
     output_tail: str
     peak_pss_mib: float = 0.0  # proportional: pages shared by forked workers counted once
+    user_s: float = 0.0  # CPU time of the process and the workers it waited for
+    sys_s: float = 0.0  # kernel time of the same: system calls, page faults, file creation
 
 
 def _children_map() -> dict[int, list[int]]:
@@ -141,7 +143,10 @@ def run_timed(cmd: list[str], cwd: Path, timeout: float, memory: bool = False) -
     if timed_out:
         tail += f"\n[timed out after {timeout:.0f} s]"
     ok = proc.returncode == 0 and not timed_out
-    return RunResult(ok, seconds, proc.returncode, peak_kib / 1024, tail, pss_kib / 1024)
+    return RunResult(
+        ok, seconds, proc.returncode, peak_kib / 1024, tail, pss_kib / 1024,
+        usage.ru_utime, usage.ru_stime,
+    )  # fmt: skip
 
 
 class Watcher:

@@ -49,8 +49,8 @@ from floor import measure_floor, split_front_matter  # noqa: E402
 from generate import DIRTY, ensure_site, read_stamp  # noqa: E402
 from procs import RunResult, Watcher, run_timed, tree_size, wait_for_bytes  # noqa: E402
 
-COLUMNS = ["N", "floor s", "cold s", "ratio", "warm s", "edit ms", "template s", "peak MiB",
-           "peak PSS MiB", "output MiB/files"]  # fmt: skip
+COLUMNS = ["N", "floor s", "cold s", "ratio", "cold CPU user/sys s", "warm s", "edit ms",
+           "template s", "peak MiB", "peak PSS MiB", "output MiB/files"]  # fmt: skip
 
 
 BUILDER = "build.py"  # --builder replaces it, e.g. with a stub to test this harness
@@ -93,7 +93,7 @@ def bench_builds(site: Path, cold_n: int, warm_n: int, timeout: float, res: dict
     not work. Each cold build is paired with a floor run just before it, and the ratio is the
     median of the pairs' ratios: on a shared machine whose speed drifts by tens of percent
     within minutes, a floor measured once, before every cold build, skewed the ratio."""
-    cold, peaks, pss, floors, ratios = [], [], [], [], []
+    cold, peaks, pss, floors, ratios, cpu = [], [], [], [], [], []
     for _ in range(cold_n):
         floor = measure_floor(site, 1)
         floors.append(floor["floor_s"])
@@ -106,10 +106,14 @@ def bench_builds(site: Path, cold_n: int, warm_n: int, timeout: float, res: dict
         ratios.append(r.seconds / floor["floor_s"])
         peaks.append(r.peak_mib)
         pss.append(r.peak_pss_mib)
+        cpu.append((r.user_s, r.sys_s))
     res["floor"] = {**floor, "runs_s": [f * floor["cores"] for f in floors]}
     res["floor_runs_s"], res["floor_s"] = floors, median(floors)
     res["cold_runs_s"], res["cold_s"] = cold, median(cold)
     res["ratio_runs"], res["ratio"] = ratios, median(ratios)
+    res["cold_cpu_runs_s"] = cpu
+    res["cold_user_s"] = median([user for user, _ in cpu])
+    res["cold_sys_s"] = median([system for _, system in cpu])
     res["peak_mib"] = max(peaks)
     res["peak_pss_mib"] = max(pss)
     size, files = tree_size(site / "public")
@@ -140,10 +144,17 @@ def bench_template(site: Path, n: int, timeout: float, res: dict) -> None:
     override = layouts / "post.html"
     layouts.mkdir(exist_ok=True)
     original = source.read_text(encoding="utf-8")
+    block = "{% block main %}"
+    if block not in original:
+        res["errors"].append(f"template: layouts/post.html has no {block}")
+        return
     times: list[float] = []
     try:
         for k in range(n):
-            override.write_text(f"{original}\n<!-- bench template edit {time.time_ns()}-{k} -->\n")
+            # Inside a block, so every post page really changes and is written (text after the
+            # last endblock of a child template is never rendered).
+            comment = f"<!-- bench template edit {time.time_ns()}-{k} -->"
+            override.write_text(original.replace(block, f"{block}\n{comment}", 1))
             r = run_timed(build_cmd(site), REPO, timeout)
             if not r.ok:
                 res["errors"].append(report_failure("template build", r))
@@ -248,9 +259,10 @@ def row(r: dict[str, Any]) -> list[str]:
     out = "n/a"
     if r.get("output_files") is not None:
         out = f"{r['output_mib']:.1f} / {r['output_files']}"
+    cpu = f"{fmt(r.get('cold_user_s'), 2)} / {fmt(r.get('cold_sys_s'), 2)}"
     return [
         str(r["n"]), fmt(r.get("floor_s"), 2), fmt(r.get("cold_s"), 2), fmt(r.get("ratio"), 1),
-        fmt(r.get("warm_s"), 2), fmt(r.get("edit_ms"), 0), fmt(r.get("template_s"), 2),
+        cpu, fmt(r.get("warm_s"), 2), fmt(r.get("edit_ms"), 0), fmt(r.get("template_s"), 2),
         fmt(r.get("peak_mib"), 0), fmt(r.get("peak_pss_mib"), 0), out,
     ]  # fmt: skip
 
