@@ -317,14 +317,14 @@ class Builder:
             except BaseException:
                 writer.abort()
                 raise
-            with self.commit_guard():
+            with self.commit_guard(), self.cache.writing():
                 writer.commit()
             result.written = sorted(planned)
         else:
             rendered: dict[str, bytes] = {}
             render(rendered.__setitem__, direct=False)
             deleted = sorted(set(previous) - set(planned))
-            with self.commit_guard():
+            with self.commit_guard(), self.cache.writing([*rendered, *deleted]):
                 changed = write_incremental(output_dir, rendered, deleted)
             result.deleted = deleted
             result.written = changed

@@ -16,7 +16,7 @@ import itertools
 import os
 import pickle
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +46,11 @@ class BuildCache:
         return self.state_dir / f"state-{tag}.pickle"
 
     @property
+    def writing_path(self) -> Path:
+        """Present from the start of writing the output until its keys are saved."""
+        return self.path.with_name(self.path.stem.replace("state-", "writing-"))
+
+    @property
     def parsed_path(self) -> Path:
         assert self.state_dir is not None
         return self.state_dir / "parsed.pickle"
@@ -73,7 +78,7 @@ class BuildCache:
         keys = state.get("keys")
         same_output = state.get("output_dir") == self.output_dir and Path(self.output_dir).is_dir()
         if same_output and isinstance(keys, dict):
-            self._keys = keys
+            self._keys = _distrust_unsaved_writes(keys, self.writing_path)
 
     def save_parsed(self) -> None:
         """Write the parse results if they changed (a build calls this while workers render)."""
@@ -85,11 +90,34 @@ class BuildCache:
 
     def save(self) -> None:
         self.save_parsed()
-        if self.state_dir is None or not self._keys_dirty:
+        if self.state_dir is None:
             return
-        payload = {"version": __version__, "output_dir": self.output_dir, "keys": self._keys}
-        write_cache_file(self.path, [payload])
-        self._keys_dirty = False
+        if self._keys_dirty:
+            payload = {"version": __version__, "output_dir": self.output_dir, "keys": self._keys}
+            write_cache_file(self.path, [payload])
+            self._keys_dirty = False
+        self.writing_path.unlink(missing_ok=True)  # the keys saved describe the output again
+
+    @contextlib.contextmanager
+    def writing(self, paths: Collection[str] | None = None) -> Iterator[None]:
+        """Around writing the output: `paths` are about to change (None: all of it may).
+
+        Until the keys of what was written are saved, `writing-*` lists those paths: their
+        recorded keys no longer describe the files (a quick rebuild in watch mode does not save
+        keys at all, and a build can be killed between writing and saving). The next load
+        forgets those keys, so those outputs are rendered and compared again; without this, a
+        page edited in watch mode and reverted before the next build would keep the edit. A
+        write that fails in this process forgets the keys at once, for the same reason."""
+        if self.state_dir is not None:
+            self.state_dir.mkdir(parents=True, exist_ok=True)
+            listed = "*\n" if paths is None else "".join(f"{path}\n" for path in paths)
+            with open(self.writing_path, "a", encoding="utf-8") as marker:
+                marker.write(listed)
+        try:
+            yield
+        except BaseException:
+            self.forget_outputs()
+            raise
 
     def has_parsed(self) -> bool:
         """Whether any parse result is known (if not, nothing is worth checking against)."""
@@ -123,6 +151,20 @@ class BuildCache:
     def forget_outputs(self) -> None:
         self._keys = {}
         self._keys_dirty = True
+
+
+def _distrust_unsaved_writes(keys: dict[str, str], marker: Path) -> dict[str, str]:
+    """The recorded keys, less those of outputs written since they were saved."""
+    try:
+        listed = marker.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return keys
+    except (OSError, UnicodeDecodeError):
+        return {}
+    written = set(listed)
+    if "*" in written:
+        return {}
+    return {path: ("" if path in written else key) for path, key in keys.items()}
 
 
 class _HashingWriter:

