@@ -15,10 +15,10 @@ from .config import Config
 from .discover import Source
 from .errors import SiteError, SiteWarning
 from .markdown import resolve_refs, slugify
-from .model import KINDS, Page, Reply, Site, TagLink, TranslationLink
+from .model import KINDS, Page, Reply, Site, TagLink, TranslationLink, text_digest
 from .model import digest as make_digest
 from .parse import Meta, Parsed, ParsedCaptions, ParsedMarkdown, ParsedReply
-from .talks import add_talk_pages, standalone_talk
+from .talks import add_talk_pages, by_key, standalone_talk
 from .urls import file_url, page_path, tag_dir, url_of
 
 
@@ -36,11 +36,12 @@ def assemble(
     page_by_rel: dict[str, Page] = {}
     hidden: set[str] = set()  # drafts and private pages: linking to them is an error
     static_urls = {s.rel: file_url(config, s.rel) for s in sources if s.kind == "static"}
+    siblings = by_key(sources)
     for source in sources:
         result = parsed.get(source.rel)
         if isinstance(result, ParsedCaptions):
             warnings.extend(result.track.warnings)
-            result = standalone_talk(source, result, sources)
+            result = standalone_talk(source, result, siblings[source.key])
         if not isinstance(result, ParsedMarkdown):
             continue
         display = f"content/{source.rel}"
@@ -349,7 +350,7 @@ def page_digests(page: Page) -> None:
     )
     page.content_digest = make_digest(
         page.card_digest,
-        page.body,
+        text_digest(page.body),  # hashed as is: repr() of a long body was half the cost
         page.transcript,
         page.license,
         page.contributors,

@@ -23,6 +23,11 @@ def digest(*parts: Any) -> str:
     return hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
 
 
+def text_digest(text: str) -> str:
+    """digest() for one long string, without building its repr first."""
+    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+
+
 @dataclass(frozen=True)
 class TranslationLink:
     """What a language switcher needs of a translation, and nothing more."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -75,6 +76,20 @@ def _identities(pages: list[Page], lang: str) -> tuple[tuple[str, bool], ...]:
 
 def link(page: Page, lang: str) -> Link:
     return Link(page.url, page.title, page.date, page.lang, page.kind, page.lang != lang)
+
+
+def _links_in(lang: str) -> Callable[[Page], Link]:
+    """link(page, lang), made once per page: a page is in its language's archive, its authors'
+    pages and the page of each of its tags (at 10,000 posts, 144,000 links for 30,000 pages)."""
+    made: dict[int, Link] = {}  # by id(): pages live as long as the plan that shows them
+
+    def link_of(page: Page) -> Link:
+        found = made.get(id(page))
+        if found is None:
+            found = made[id(page)] = link(page, lang)
+        return found
+
+    return link_of
 
 
 @dataclass
@@ -268,6 +283,7 @@ def _listings(planner: Planner, lang: str, nav: tuple, homes: dict[str, str]) ->
                 context,
             )
         )
+    link_of = _links_in(lang)
     tagged = _tag_members(site, lang, entries)
     tag_index = tuple(
         (_tag_link(config, lang, tag), len(members)) for tag, members in tagged.items()
@@ -282,7 +298,7 @@ def _listings(planner: Planner, lang: str, nav: tuple, homes: dict[str, str]) ->
         )
     )
     for tag, members in tagged.items():
-        links = tuple(link(p, lang) for p in members)
+        links = tuple(link_of(p) for p in members)
         tag_link = _tag_link(config, lang, tag)
         outputs.append(
             Output(
@@ -301,7 +317,7 @@ def _listings(planner: Planner, lang: str, nav: tuple, homes: dict[str, str]) ->
     years: dict[int, list[Link]] = {}
     for page in entries:
         if page.date:
-            years.setdefault(page.date.year, []).append(link(page, lang))
+            years.setdefault(page.date.year, []).append(link_of(page))
     archive = tuple((year, tuple(items)) for year, items in sorted(years.items(), reverse=True))
     outputs.append(
         Output(
@@ -319,19 +335,24 @@ def _listings(planner: Planner, lang: str, nav: tuple, homes: dict[str, str]) ->
             join(root_dir, "404.html"), "404", planner.key("404", "404.html", nav), "404.html", base
         )
     )
-    outputs.extend(_author_pages(planner, lang, base, nav, entries))
+    outputs.extend(_author_pages(planner, lang, base, nav, entries, link_of))
     return outputs
 
 
 def _author_pages(
-    planner: Planner, lang: str, base: dict, nav: tuple, entries: list[Page]
+    planner: Planner,
+    lang: str,
+    base: dict,
+    nav: tuple,
+    entries: list[Page],
+    link_of: Callable[[Page], Link],
 ) -> list[Output]:
     """One page per author per language: bio in that language, links, and what they wrote."""
     config = planner.config
     outputs = []
     for author in config.authors:
         pages = [p for p in entries if author.id in p.authors or author.id in p.contributors]
-        wrote = tuple(link(p, lang) for p in pages)
+        wrote = tuple(link_of(p) for p in pages)
         bio = (
             author.bio.get(lang)
             or author.bio.get(config.default_language)

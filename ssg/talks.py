@@ -22,9 +22,20 @@ from .urls import file_url, page_path, url_of
 _DATE_PREFIX = re.compile(r"^(\d{4}-\d{2}-\d{2})[-_ ]?(.*)$")
 
 
-def standalone_talk(source: Source, result: ParsedCaptions, sources: list[Source]) -> Parsed | None:
-    """A caption file with no Markdown beside it becomes a talk; title from the file name."""
-    siblings = [s for s in sources if s.key == source.key]
+def by_key(sources: list[Source]) -> dict[str, list[Source]]:
+    """Sources grouped by key (a talk's Markdown and caption files share one), in order: found
+    once, not by scanning every source for every caption file."""
+    grouped: dict[str, list[Source]] = {}
+    for source in sources:
+        grouped.setdefault(source.key, []).append(source)
+    return grouped
+
+
+def standalone_talk(
+    source: Source, result: ParsedCaptions, siblings: list[Source]
+) -> Parsed | None:
+    """A caption file with no Markdown beside it (among `siblings`, the sources with its key)
+    becomes a talk; title from the file name."""
     if any(s.kind == "markdown" for s in siblings):
         return None
     captions = sorted(
@@ -63,16 +74,13 @@ def add_talk_pages(
     for source in sources:
         if source.kind == "captions" and isinstance(parsed.get(source.rel), ParsedCaptions):
             captions_by_key.setdefault(source.key, []).append(source)
+    grouped = by_key(sources)
     for key, caption_sources in sorted(captions_by_key.items()):
-        owners = [page_by_rel[s.rel] for s in sources if s.key == key and s.rel in page_by_rel]
+        owners = [page_by_rel[s.rel] for s in grouped[key] if s.rel in page_by_rel]
         if not owners:
             continue  # the talk is a draft or private: its captions stay unpublished too
         primary = next(
-            (
-                page_by_rel[s.rel]
-                for s in sources
-                if s.key == key and s.lang is None and s.rel in page_by_rel
-            ),
+            (page_by_rel[s.rel] for s in grouped[key] if s.lang is None and s.rel in page_by_rel),
             owners[0],
         )
         tracks: list[CaptionTrackLink] = []
