@@ -21,7 +21,7 @@ import jinja2
 from .assemble import assemble
 from .assets import asset_outputs
 from .cache import BuildCache
-from .collector import fewer_collections
+from .collector import fewer_collections, keep_for_the_build
 from .config import Config, load_config
 from .digests import DigestMemo
 from .discover import Source, discover
@@ -172,6 +172,7 @@ class Builder:
             raise BuildFailed([SiteError(content_dir, None, "no content/ folder")])
         sources, errors = discover(content_dir, config.language_codes, config.private_folders)
         self.cache.load(config)
+        keep_for_the_build()
         # With no parse result to compare against, every source is parsed anyway, and parsing
         # yields its digest: reading every file first would only read it twice.
         digests = self._read_digests(sources) if self.cache.has_parsed() else None
@@ -187,6 +188,7 @@ class Builder:
         parsed, parse_errors = self._parse(sources, digests, progress, meanwhile)
         errors.extend(parse_errors)
         timer.lap("parse")
+        keep_for_the_build()
         site, assemble_errors = assemble(config, sources, parsed, self.options.drafts, history)
         errors.extend(assemble_errors)
         timer.lap("assemble")
@@ -206,6 +208,7 @@ class Builder:
             raise BuildFailed([error]) from None
         _check_collisions(outputs)
         timer.lap("plan")
+        keep_for_the_build()
         self.snapshot = None
         result = self._render_and_commit(config, env, outputs, progress, timer)
         result.warnings = warnings

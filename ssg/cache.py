@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .collector import no_collections
 from .config import Config
 
 MAGIC = b"ALOUD-CACHE-2\n"
@@ -61,7 +62,8 @@ class BuildCache:
             self._loaded = True
             return
         self._loaded = True
-        parsed = read_cache_file(self.parsed_path)
+        with no_collections():
+            parsed = read_cache_file(self.parsed_path)
         if parsed and parsed[0] == {"version": __version__}:
             entries = {}
             for record in parsed[1:]:

@@ -33,19 +33,32 @@ def fewer_collections(settle: bool = False) -> Iterator[None]:
     try:
         yield
     finally:
+        gc.unfreeze()  # what `keep_for_the_build` froze
         gc.set_threshold(*previous)
         if settle:
             gc.collect()
 
 
+def keep_for_the_build() -> None:
+    """What is alive now (loaded cache, parse results, the assembled site) lives until the build
+    ends: stop the collector from scanning it again at every collection of the older
+    generations (10,000 posts, a template edit: 12 collections of the middle generation took
+    0.5 s, most of it going over the same site again). Called inside `fewer_collections`,
+    which unfreezes when the build is over; acyclic garbage is still freed at once."""
+    gc.freeze()
+
+
 @contextmanager
 def frozen_for_fork() -> Iterator[None]:
-    """Freeze the parent's objects while workers run; unfreeze after (watch mode lives on)."""
+    """Freeze the parent's objects while workers run; unfreeze after (watch mode lives on),
+    unless a build froze them already (it unfreezes them when it ends)."""
+    frozen_before = gc.get_freeze_count() > 0
     gc.freeze()
     try:
         yield
     finally:
-        gc.unfreeze()
+        if not frozen_before:
+            gc.unfreeze()
 
 
 @contextmanager
@@ -62,3 +75,17 @@ def responsive_helper_threads(interval: float = 0.001) -> Iterator[None]:
         yield
     finally:
         sys.setswitchinterval(previous)
+
+
+@contextmanager
+def no_collections() -> Iterator[None]:
+    """No collection at all while loading a cache: unpickling creates millions of objects and
+    no cycles, yet would trigger collection after collection over them (10,000 posts: loading
+    the parse cache took 1.0 s with the build's thresholds, 0.6 s without collections)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import gc
 
-from ssg.collector import BUILD_THRESHOLDS, fewer_collections, frozen_for_fork
+from ssg.collector import (
+    BUILD_THRESHOLDS,
+    fewer_collections,
+    frozen_for_fork,
+    keep_for_the_build,
+    no_collections,
+)
 from ssg.model import Output
 from ssg.parallel import _chunks, costliest_first
 
@@ -48,6 +54,41 @@ def test_fewer_collections_restores_thresholds():
     with fewer_collections():
         assert gc.get_threshold() == BUILD_THRESHOLDS
     assert gc.get_threshold() == before
+
+
+def test_no_collections_restores_the_collector_as_it_was():
+    assert gc.isenabled()
+    try:
+        with no_collections():
+            assert not gc.isenabled()
+            raise RuntimeError("damaged cache")
+    except RuntimeError:
+        pass
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with no_collections():
+            pass
+        assert not gc.isenabled()  # whoever disabled it keeps it disabled
+    finally:
+        gc.enable()
+
+
+def test_what_a_build_keeps_is_frozen_until_the_build_ends():
+    with fewer_collections():
+        keep_for_the_build()
+        kept = gc.get_freeze_count()
+        assert kept > 0
+        with frozen_for_fork():
+            pass
+        assert gc.get_freeze_count() >= kept  # the workers' end does not unfreeze the build's
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_build_leaves_nothing_frozen(make_site):
+    site = make_site({"content/notes/a.md": "---\ntitle: A\n---\nText.\n"})
+    site.build()
+    assert gc.get_freeze_count() == 0
 
 
 def test_frozen_for_fork_unfreezes_even_on_error():
