@@ -336,3 +336,24 @@ def test_check_lists_missing_and_fuzzy_per_language(
     assert tool.main(["--root", str(tmp_path), "check"]) == 1
     out = capsys.readouterr().out.splitlines()
     assert out == ["i18n/sv.po: 2 to fix", "  untranslated: 'Archive'", "  fuzzy: 'Tags'"]
+
+
+def test_template_gettext_behaves_as_jinja2_newstyle(shipped: tuple[Config, Catalogs]) -> None:
+    """The memoized `_()` of our environment formats like Jinja2's own newstyle gettext: always
+    a %-format, variables escaped, nothing escaped under autoescape false, one result per
+    language even when the same template renders in several."""
+    from ssg.templates import make_environment
+
+    config, catalogs = shipped
+    env = make_environment(config, [LAYOUTS], catalogs)
+    template = env.from_string(
+        '{{ _("Tags") }}|{{ _("100%% open") }}|{{ _("in %(language)s", language=name) }}|'
+        '{% autoescape false %}{{ _("in %(language)s", language=name) }}{% endautoescape %}'
+    )
+    for _ in range(2):  # the second time from the memo
+        assert template.render(lang="nl", name="<b>") == (
+            "Onderwerpen|100% open|in het &lt;b&gt;|in het <b>"
+        )
+    assert template.render(lang="sv", name="x").startswith("Ämnen|")
+    with pytest.raises(KeyError):
+        env.from_string('{{ _("in %(language)s") }}').render(lang="en")
