@@ -107,3 +107,37 @@ def test_serve_on_a_busy_port_is_a_clear_error(make_site):
         proc.stderr.strip()
         == f"error: --port: cannot listen on 127.0.0.1:{port}: Address already in use"
     )
+
+
+def test_watch_renders_one_of_each_kind_before_the_first_save(make_site, monkeypatch):
+    """After a first build that had nothing to render, the first save must not pay for the
+    renderers' imports and first renders; the warm-up writes nothing and survives a broken
+    template."""
+    from ssg import render
+    from ssg.watch import Session
+
+    site = make_site(
+        {
+            "content/posts/a.md": "---\ntitle: A\ndate: 2024-01-01\ntags: [x]\n---\nText.\n",
+            "content/posts/b.md": "---\ntitle: B\ndate: 2024-01-02\n---\nMore.\n",
+        }
+    )
+    site.build()
+    before = {p: p.stat().st_mtime_ns for p in (site.root / "public").rglob("*") if p.is_file()}
+    rendered: list[str] = []
+    original = render.render_output
+
+    def counting(env, config, output):
+        rendered.append(output.template or output.kind)
+        if output.template == "post.html":
+            raise RuntimeError("a broken template")
+        return original(env, config, output)
+
+    monkeypatch.setattr(render, "render_output", counting)
+    session = Session(site.options())
+    result = session.rebuild(first=True)
+    assert result is not None and result.rendered == 0
+    assert "post.html" in rendered and "feed-atom" in rendered
+    assert len(rendered) == len(set(rendered))  # one of each kind
+    after = {p: p.stat().st_mtime_ns for p in (site.root / "public").rglob("*") if p.is_file()}
+    assert after == before
