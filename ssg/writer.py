@@ -41,7 +41,8 @@ def write_file(path: Path, data: bytes) -> bool:
     frees the old one (1,771 pages rewritten after a template edit: 0.29 s -> 0.05 s), and
     truncating to zero first would make ext4 flush the file on close. Nobody sees a page half
     written: the preview server holds requests while a build writes, and a build that dies while
-    writing leaves the marker of `BuildCache.writing`, so the next one compares every output.
+    writing leaves the list of `BuildCache.writing`, so the next one renders and compares those
+    outputs again.
     A new file, a symlink, a file with other hard links (a backup made with `cp -al` must keep
     its copy) or one we may not write goes through a temp file and `os.replace`.
     """
