@@ -60,6 +60,7 @@ class BuildOptions:
 @dataclass
 class BuildResult:
     planned: int = 0
+    output_paths: list[str] = field(default_factory=list)  # every output this build planned
     rendered: int = 0
     rendered_paths: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)  # output paths whose bytes changed
@@ -304,7 +305,10 @@ class Builder:
         ]
         jobs = self._jobs(len(dirty), threshold=PARALLEL_RENDER_FROM)
         result = BuildResult(
-            planned=len(outputs), rendered=len(dirty), rendered_paths=sorted(o.path for o in dirty)
+            planned=len(outputs),
+            output_paths=sorted(planned),
+            rendered=len(dirty),
+            rendered_paths=sorted(o.path for o in dirty),
         )
 
         def render(sink: Callable[[str, bytes], None], direct: bool) -> None:
@@ -322,7 +326,7 @@ class Builder:
                 raise
             with self.commit_guard(), self.cache.writing():
                 writer.commit()
-            result.written = sorted(planned)
+            result.written = list(result.output_paths)
         else:
             rendered: dict[str, bytes] = {}
             render(rendered.__setitem__, direct=False)

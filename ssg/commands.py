@@ -67,7 +67,12 @@ def run_build(args: argparse.Namespace) -> int:
     print_warnings(result.warnings)
     if use_cache:
         fastpath.record(
-            site_dir, output, fast_options, signature, [str(w) for w in result.warnings]
+            site_dir,
+            output,
+            fast_options,
+            signature,
+            [str(w) for w in result.warnings],
+            result.output_paths,
         )
     if args.debug:
         from .progress import format_timings

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -45,6 +46,24 @@ def test_any_change_falls_through(make_site):
     result = run(site.root)
     assert "nothing changed" not in result.stderr and site.exists("notes/a/index.html")
     assert "nothing changed" not in run(site.root, "--drafts").stderr  # other options, other build
+
+
+def test_fast_path_records_every_planned_output(make_site):
+    """The record lists every file the build wrote, and an output whose size changed sends
+    the next build through the real one."""
+    site = make_site({"content/notes/a.md": POST})
+    assert run(site.root).returncode == 0
+    [state_file] = (site.root / ".aloud").glob("fast-*.json")
+    recorded = {rel for rel, _size in json.loads(state_file.read_text())["files"]}
+    on_disk = {
+        str(p.relative_to(site.root / "public"))
+        for p in (site.root / "public").rglob("*")
+        if p.is_file()
+    }
+    assert recorded == on_disk and "notes/a/index.html" in recorded
+    page = site.root / "public/notes/a/index.html"
+    page.write_text(page.read_text() + "<!-- edited by hand -->")
+    assert "nothing changed" not in run(site.root).stderr
 
 
 def test_same_size_edit_with_restored_mtime_is_seen(make_site):
