@@ -92,6 +92,7 @@ class Builder:
         self.env: jinja2.Environment | None = None
         self.env_inputs: str = ""
         self.catalogs: Catalogs | None = None
+        self._template_dirs_unread: list[Path] | None = None  # see _note_template_ids
         self.template_digests: TemplateDigests | None = None
         self.parallel_ok = True
         self.keep_snapshot = False  # watch mode keeps the last site for quick rebuilds
@@ -121,13 +122,19 @@ class Builder:
         ]
         fingerprint = _tree_fingerprint([*dirs, *i18n_dirs]) + config.raw_digest
         if self.env is None or fingerprint != self.env_inputs:
-            ids = template_message_ids(dirs)
-            self.catalogs = load_catalogs(config, i18n_dirs, ids)
+            self.catalogs = load_catalogs(config, i18n_dirs)
+            self._template_dirs_unread = dirs
             self.env = make_environment(config, dirs, self.catalogs)
             self.template_digests = TemplateDigests(self.env)
             self.env_inputs = fingerprint
         assert self.catalogs is not None and self.template_digests is not None
         return self.env, self.catalogs, self.template_digests
+
+    def _note_template_ids(self) -> None:
+        """Tell the catalogs which strings the layouts use, once per environment."""
+        if self._template_dirs_unread is not None and self.catalogs is not None:
+            self.catalogs.note_template_ids(template_message_ids(self._template_dirs_unread))
+            self._template_dirs_unread = None
 
     def _read_digests(self, sources: list[Source]) -> dict[str, str]:
         """Content digests of the sources (see digests.py for when a file is read again)."""
@@ -185,6 +192,7 @@ class Builder:
             nonlocal history
             history = self._history(config, sources)
             _compile_templates(env)
+            self._note_template_ids()
 
         parsed, parse_errors = self._parse(sources, digests, progress, meanwhile)
         errors.extend(parse_errors)

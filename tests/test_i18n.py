@@ -283,6 +283,29 @@ def test_language_without_catalog_falls_back_to_english(
     assert f"{len(layout_ids)} UI strings untranslated, shown in English" in warnings[0].message
 
 
+def test_build_warns_about_ui_strings_without_a_translation(
+    tmp_path: Path, layout_ids: list[str]
+) -> None:
+    """The layouts' strings are extracted while the sources parse: the warning still comes,
+    with the count, from a parallel build and again from the next (same Builder, warm)."""
+    site = tmp_path / "site"
+    files = {
+        "site.toml": site_toml({"en": "English", "fi": "Suomi"}),
+        **{
+            f"content/posts/p{i}.md": f"---\ntitle: P{i}\ndate: 2024-05-01\n---\nHi.\n"
+            for i in range(40)
+        },
+    }
+    for rel, text in files.items():
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_text(text, encoding="utf-8")
+    builder = Builder(BuildOptions(site_dir=site, output_dir=tmp_path / "out", quiet=True, jobs=2))
+    for _ in range(2):
+        warnings = [w for w in builder.build().warnings if str(w.path) == "i18n/fi.po"]
+        assert len(warnings) == 1
+        assert f"{len(layout_ids)} UI strings untranslated" in warnings[0].message
+
+
 # -- the maintainer tool ---------------------------------------------------------------------------
 def write_layouts(root: Path, body: str) -> None:
     (root / "layouts").mkdir(parents=True, exist_ok=True)
