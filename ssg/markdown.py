@@ -29,6 +29,8 @@ from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
+from . import markdown_dispatch
+
 REF_PREFIX = "aloud-ref:"
 _REF_RE = re.compile(r"aloud-ref:(\d+)")
 _SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
@@ -115,6 +117,7 @@ def author_markdown() -> MarkdownIt:
     md.use(footnote_plugin).use(deflist_plugin).use(tasklists_plugin)
     md.use(attrs_block_plugin)
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=slugify)
+    markdown_dispatch.install(md)
     return md
 
 
@@ -124,6 +127,7 @@ def reader_markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False})
     md.enable(["strikethrough"])
     md.disable(["image"])
+    markdown_dispatch.install(md)
     return md
 
 

@@ -1,0 +1,131 @@
+"""The dispatching parsers must produce exactly what markdown-it's own loops produce."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from markdown_it import MarkdownIt
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.attrs import attrs_block_plugin
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
+
+from ssg import markdown_dispatch
+from ssg.markdown import author_markdown, reader_markdown, slugify
+
+REPO = Path(__file__).resolve().parent.parent
+
+TRICKY = [
+    "*a **b** c*",
+    "***x***",
+    "_a_b_",
+    "a * b * c",
+    "**a*",
+    "*a [b*](c) d*",
+    "[a [b] c](d)",
+    "[a](<b c> 'd')",
+    "![a *b*](c)",
+    "[^1]\n\n[^1]: note",
+    "x^[inline]",
+    "[ref]\n\n[ref]: /url 'title'",
+    "<http://a.b/c>",
+    "<a@b.c>",
+    "<span>x</span>",
+    "&amp; &copy; &#35; &#x22; &nope;",
+    "\\*not\\* \\[x\\]",
+    "a  \nb",
+    "a\\\nb",
+    "`a`` b ``c`",
+    "``` ``",
+    "~~gone~~ ~x~",
+    "- [ ] task\n- [x] done",
+    "1. a\n2. b\n\n3) c",
+    "* a\n\n  * b\n\n    > c",
+    "> a\n> - b\n>   ```\n>   code\n>   ```",
+    "Term\n: def\n~ other",
+    "| a | b |\n|---|:-:|\n| `c|d` | *e* |",
+    "Title\n===\n\nSub\n---",
+    "# H {#id}\n\n{.cls}\npara",
+    "    indented\n\ncode",
+    "***\n---\n___",
+    "<div>\n*x*\n</div>\n\n*y*",
+    "[" * 40 + "x" + "]" * 40,
+    "*" * 50 + "x",
+    "<!-- c -->\n<?php ?>",
+    "a - b : c = d + e @ f # g % h $ i } j {",
+    "Ünïcödé *emphasis* — «quotes» – done",
+    "```python\nprint('x')\n```",
+    "~~~\n~~~~\n~~~",
+]
+ALPHABET = [
+    *"ab *_`[]()!<>&#^~\\-+:=|{}.\n 1",
+    *("**", "[^1]", "[^1]: x\n", "<a>", "&amp;", "```\n", "> ", "- ", "1. ", "    ", "\t"),
+    *("---\n", "===\n", ": ", "~~", "![x](y)", "<http://a.b>", "{#id}\n", "\n\n", "[a]: /u\n"),
+]
+
+
+def stock_author() -> MarkdownIt:
+    """The same configuration as ssg.markdown.author_markdown, without dispatch."""
+    md = MarkdownIt("commonmark", {"html": True})
+    md.enable(["table", "strikethrough"])
+    md.use(footnote_plugin).use(deflist_plugin).use(tasklists_plugin)
+    md.use(attrs_block_plugin)
+    md.use(anchors_plugin, min_level=1, max_level=6, slug_func=slugify)
+    return md
+
+
+def stock_reader() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False})
+    md.enable(["strikethrough"])
+    md.disable(["image"])
+    return md
+
+
+def samples() -> list[str]:
+    rng = random.Random(20261121)
+    found = [*TRICKY]
+    found += [p.read_text(encoding="utf-8") for p in sorted((REPO / "content").rglob("*.md"))]
+    for _ in range(3000):
+        found.append("".join(rng.choice(ALPHABET) for _ in range(rng.randint(1, 80))))
+    return found
+
+
+def outcome(md: MarkdownIt, text: str) -> tuple[str, list[dict]]:
+    try:
+        return md.render(text), [token.as_dict() for token in md.parse(text)]
+    except Exception as exc:  # the same failure counts as the same outcome
+        return repr(exc), []
+
+
+def test_both_site_parsers_dispatch() -> None:
+    """If a markdown-it upgrade adds a rule this module does not know, it falls back to the
+    stock loop silently: this test makes that loud."""
+    for md in (author_markdown(), reader_markdown()):
+        assert md.inline.tokenize.__func__.__module__ == "ssg.markdown_dispatch"
+        assert md.block.tokenize.__func__.__module__ == "ssg.markdown_dispatch"
+
+
+@pytest.mark.parametrize("make", [stock_author, stock_reader])
+def test_same_tokens_and_html_as_markdown_it(make) -> None:
+    stock, fast = make(), make()
+    assert markdown_dispatch.install(fast)
+    for text in samples():
+        assert outcome(fast, text) == outcome(stock, text), text
+
+
+def test_an_unknown_rule_keeps_the_stock_loops() -> None:
+    def shout(state, silent: bool) -> bool:  # noqa: ANN001 - markdown-it's StateInline
+        if state.src[state.pos] != "%":
+            return False
+        if not silent:
+            state.push("text", "", 0).content = "PERCENT"
+        state.pos += 1
+        return True
+
+    md = stock_author()
+    md.inline.ruler.before("text", "shout", shout)  # before `text`: could match anywhere
+    assert not markdown_dispatch.install(md)
+    assert "PERCENT" in md.render("50% off")
