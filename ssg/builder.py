@@ -173,7 +173,6 @@ class Builder:
         timer = PhaseTimer()
         progress = Progress(quiet=self.options.quiet)
         config = self._config()
-        env, catalogs, template_digests = self._environment(config)
         timer.lap("config")
         content_dir = self.options.site_dir / "content"
         if not content_dir.is_dir():
@@ -186,13 +185,20 @@ class Builder:
         digests = self._read_digests(sources) if self.cache.has_parsed() else None
         timer.lap("discover")
         history: dict[str, dict] = {}
+        environment: tuple[jinja2.Environment, Catalogs, TemplateDigests] | None = None
 
         def meanwhile() -> None:
-            """Work that needs no parse result, done while the workers parse."""
-            nonlocal history
+            """Work that needs no parse result, done while the workers parse (on two cores,
+            serial work moved here costs the build half as much)."""
+            nonlocal history, environment
+            try:
+                environment = self._environment(config)  # catalogs and templates
+            except SiteError as error:  # a broken catalog: reported with the sources' errors
+                errors.append(error)
+            else:
+                _compile_templates(environment[0])
+                self._note_template_ids()
             history = self._history(config, sources)
-            _compile_templates(env)
-            self._note_template_ids()
 
         parsed, parse_errors = self._parse(sources, digests, progress, meanwhile)
         errors.extend(parse_errors)
@@ -203,6 +209,8 @@ class Builder:
         timer.lap("assemble")
         if errors:
             raise BuildFailed(_sorted_errors(errors))
+        assert environment is not None  # else its error was raised just above
+        env, catalogs, template_digests = environment
         warnings = [*site.warnings, *catalogs.warnings()]
         key = global_digest(config, catalogs.digest, self.options.drafts)
         try:

@@ -49,6 +49,10 @@ CASES = {
         {"content/notes/b.md": "---\ntitle: B\nslug: a\n---\n"},
         r"output notes/a/index\.html is also produced by content/notes/",
     ),
+    "broken catalog": (
+        {"i18n/en.po": 'msgid "Archive"\nmsgstr "Old posts"\nmsgid\n'},
+        r"i18n/en\.po(:\d+)?: invalid \.po catalog",
+    ),
     "broken template": (
         {"content/notes/b.md": "---\ntitle: B\n---\n", "layouts/note.html": "{% if %}\n"},
         r"note\.html:1: template error",
@@ -81,6 +85,19 @@ def test_all_errors_reported_together(make_site):
     with pytest.raises(BuildFailed) as info:
         site.build()
     assert len(info.value.errors) == 3
+
+
+def test_broken_catalog_reported_with_the_sources_errors(make_site):
+    """Catalogs load while the sources parse: an error in each still comes out together."""
+    site = make_site(
+        {
+            "content/notes/a.md": "---\ntitle: A\ndate: nope\n---\n",
+            "i18n/en.po": 'msgid "Archive"\nmsgstr "Old posts"\nmsgid\n',
+        }
+    )
+    with pytest.raises(BuildFailed) as info:
+        site.build()
+    assert sorted(str(e.path).split("/")[-1] for e in info.value.errors) == ["a.md", "en.po"]
 
 
 def test_cli_prints_one_line_per_error_and_exits_1(make_site):
