@@ -11,8 +11,10 @@ sample site and 3,000 random snippets.
 Measured on the benchmark's 1,000-post site in one process: Markdown alone 2.29 -> 1.98 s
 (-14%), reading + front matter + Markdown + Pygments 2.83 -> 2.61 s (-8%).
 
-A rule this module does not know (a plugin added later) could match anywhere, so a parser
-with one keeps markdown-it's own loop: never wrong, at worst not faster.
+A rule this module does not know (a plugin) could match anywhere, so a parser with one keeps
+markdown-it's own loop: never wrong, at worst not faster. The tables describe the rules as they
+were at `install`; a parser changed afterwards (a rule enabled, a plugin used) notices, because
+markdown-it then compiles a new rule list, and goes back to its own loop.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ import types
 from collections.abc import Callable
 
 from markdown_it import MarkdownIt
+from markdown_it.parser_block import ParserBlock
+from markdown_it.parser_inline import ParserInline
 from markdown_it.rules_inline.state_inline import StateInline
 
 _DIGITS = "0123456789"
@@ -82,6 +86,7 @@ def _install_inline(md: MarkdownIt) -> bool:
     ):
         return False
     terminator_re = md.inline.terminator_re
+    compiled = md.inline.ruler.getRules("")  # a new list whenever the rules change
     by_char: dict[str, list[Callable]] = {}
     for name, rule in rules[1:]:
         for char in INLINE_STARTS[name]:
@@ -92,6 +97,8 @@ def _install_inline(md: MarkdownIt) -> bool:
     def tokenize(self, state: StateInline) -> None:  # noqa: ANN001
         """markdown-it's ParserInline.tokenize with its `text` rule inlined, trying only the
         rules listed for the character at the current position."""
+        if self.ruler.getRules("") is not compiled or self.terminator_re is not terminator_re:
+            return ParserInline.tokenize(self, state)  # changed since install
         end = state.posMax
         max_nesting = state.md.options["maxNesting"]
         src = state.src
@@ -145,10 +152,13 @@ def _install_block(md: MarkdownIt) -> bool:
     chars = sorted({c for name, _ in rules for c in BLOCK_STARTS[name] or ""})
     by_char = {char: [rule for name, rule in rules if can_start(name, char)] for char in chars}
     anywhere = [rule for name, rule in rules if BLOCK_STARTS[name] is None]
+    compiled = md.block.ruler.getRules("")  # a new list whenever the rules change
 
     def tokenize(self, state, start_line: int, end_line: int) -> None:  # noqa: ANN001
         """markdown-it's ParserBlock.tokenize, trying only the rules listed for the first
         non-blank character of the line."""
+        if self.ruler.getRules("") is not compiled:
+            return ParserBlock.tokenize(self, state, start_line, end_line)  # changed since install
         line = start_line
         max_nesting = state.md.options.maxNesting
         has_empty_lines = False

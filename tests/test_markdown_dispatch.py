@@ -129,3 +129,27 @@ def test_an_unknown_rule_keeps_the_stock_loops() -> None:
     md.inline.ruler.before("text", "shout", shout)  # before `text`: could match anywhere
     assert not markdown_dispatch.install(md)
     assert "PERCENT" in md.render("50% off")
+
+
+@pytest.mark.parametrize("change", ["disable link", "disable heading", "add a rule"])
+def test_a_parser_changed_after_install_goes_back_to_the_stock_loops(change: str) -> None:
+    stock, fast = stock_author(), stock_author()
+    assert markdown_dispatch.install(fast)
+    for md in (stock, fast):
+        if change == "add a rule":
+            md.inline.ruler.before("text", "percent", _percent_rule)
+        else:
+            md.disable(change.split()[1])
+    text = "# Head\n\n50% *off* and [more](more.md)\n"
+    assert fast.render(text) == stock.render(text)
+    if change == "add a rule":
+        assert "PERCENT" in fast.render(text)
+
+
+def _percent_rule(state, silent: bool) -> bool:  # noqa: ANN001 - markdown-it's StateInline
+    if state.src[state.pos] != "%":
+        return False
+    if not silent:
+        state.push("text", "", 0).content = "PERCENT"
+    state.pos += 1
+    return True
