@@ -29,7 +29,8 @@ from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from . import markdown_dispatch
+from . import markdown_dispatch, markdown_rules
+from .markdown_render import FastRendererHTML
 
 REF_PREFIX = "aloud-ref:"
 _REF_RE = re.compile(r"aloud-ref:(\d+)")
@@ -112,11 +113,14 @@ def _formatter() -> HtmlFormatter:
 @lru_cache(maxsize=1)
 def author_markdown() -> MarkdownIt:
     """The site author's Markdown: raw HTML allowed (it is their own site)."""
-    md = MarkdownIt("commonmark", {"html": True, "highlight": _highlight})
+    md = MarkdownIt(
+        "commonmark", {"html": True, "highlight": _highlight}, renderer_cls=FastRendererHTML
+    )
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin).use(deflist_plugin).use(tasklists_plugin)
     md.use(attrs_block_plugin)
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=slugify)
+    markdown_rules.install(md)
     markdown_dispatch.install(md)
     return md
 
@@ -124,9 +128,10 @@ def author_markdown() -> MarkdownIt:
 @lru_cache(maxsize=1)
 def reader_markdown() -> MarkdownIt:
     """Third-party text (replies): no raw HTML, no images from elsewhere, links marked as UGC."""
-    md = MarkdownIt("commonmark", {"html": False})
+    md = MarkdownIt("commonmark", {"html": False}, renderer_cls=FastRendererHTML)
     md.enable(["strikethrough"])
     md.disable(["image"])
+    markdown_rules.install(md)
     markdown_dispatch.install(md)
     return md
 

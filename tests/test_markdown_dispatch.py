@@ -1,4 +1,5 @@
-"""The dispatching parsers must produce exactly what markdown-it's own loops produce."""
+"""The dispatching parsers, the faster emphasis rule and the faster renderer must produce exactly
+what markdown-it's own produce."""
 
 from __future__ import annotations
 
@@ -7,14 +8,16 @@ from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.attrs import attrs_block_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
-from ssg import markdown_dispatch
+from ssg import markdown_dispatch, markdown_rules
 from ssg.markdown import author_markdown, reader_markdown, slugify
+from ssg.markdown_render import FastRendererHTML
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -67,9 +70,9 @@ ALPHABET = [
 ]
 
 
-def stock_author() -> MarkdownIt:
-    """The same configuration as ssg.markdown.author_markdown, without dispatch."""
-    md = MarkdownIt("commonmark", {"html": True})
+def stock_author(renderer_cls: type = RendererHTML) -> MarkdownIt:
+    """The same configuration as ssg.markdown.author_markdown, without its speed-ups."""
+    md = MarkdownIt("commonmark", {"html": True}, renderer_cls=renderer_cls)
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin).use(deflist_plugin).use(tasklists_plugin)
     md.use(attrs_block_plugin)
@@ -77,8 +80,8 @@ def stock_author() -> MarkdownIt:
     return md
 
 
-def stock_reader() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False})
+def stock_reader(renderer_cls: type = RendererHTML) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False}, renderer_cls=renderer_cls)
     md.enable(["strikethrough"])
     md.disable(["image"])
     return md
@@ -108,12 +111,52 @@ def test_both_site_parsers_dispatch() -> None:
         assert md.block.tokenize.__func__.__module__ == "ssg.markdown_dispatch"
 
 
+def sped_up(make) -> MarkdownIt:  # noqa: ANN001 - stock_author or stock_reader
+    """What ssg.markdown does to its parsers."""
+    md = make(FastRendererHTML)
+    assert markdown_rules.install(md)
+    assert markdown_dispatch.install(md)
+    return md
+
+
+def test_both_site_parsers_use_the_faster_emphasis_and_renderer() -> None:
+    for md in (author_markdown(), reader_markdown()):
+        assert isinstance(md.renderer, FastRendererHTML)
+        emphasis = [rule.fn for rule in md.inline.ruler.__rules__ if rule.name == "emphasis"]
+        assert emphasis == [markdown_rules.emphasis]
+
+
 @pytest.mark.parametrize("make", [stock_author, stock_reader])
 def test_same_tokens_and_html_as_markdown_it(make) -> None:
-    stock, fast = make(), make()
-    assert markdown_dispatch.install(fast)
+    stock, fast = make(), sped_up(make)
     for text in samples():
         assert outcome(fast, text) == outcome(stock, text), text
+
+
+@pytest.mark.parametrize("part", ["dispatch", "emphasis", "renderer"])
+def test_each_speed_up_alone_gives_the_same_html(part: str) -> None:
+    """Differences could cancel out when all are on; each alone must match as well."""
+    stock = stock_author()
+    fast = stock_author(FastRendererHTML if part == "renderer" else RendererHTML)
+    if part == "dispatch":
+        assert markdown_dispatch.install(fast)
+    elif part == "emphasis":
+        assert markdown_rules.install(fast)
+    for text in samples()[:1500]:
+        assert outcome(fast, text) == outcome(stock, text), text
+
+
+def test_the_renderer_calls_rules_a_plugin_replaced() -> None:
+    md = stock_author(FastRendererHTML)
+    md.add_render_rule("text", lambda self, tokens, idx, options, env: tokens[idx].content.upper())
+    md.add_render_rule("paragraph_open", lambda self, tokens, idx, options, env: "<p class=x>")
+    assert md.render("a *b* & c") == "<p class=x>A <em>B</em> & C</p>\n"
+
+
+def test_a_replaced_emphasis_rule_is_left_alone() -> None:
+    md = stock_author()
+    md.inline.ruler.at("emphasis", _percent_rule)
+    assert not markdown_rules.install(md)
 
 
 def test_an_unknown_rule_keeps_the_stock_loops() -> None:
