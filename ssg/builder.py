@@ -196,7 +196,7 @@ class Builder:
             except SiteError as error:  # a broken catalog: reported with the sources' errors
                 errors.append(error)
             else:
-                _compile_templates(environment[0])
+                _prepare_templates(environment[0], environment[2])
                 self._note_template_ids()
             history = self._history(config, sources)
 
@@ -363,13 +363,15 @@ def url_of_output(config: Config, path: str) -> str:
     return config.base_path + path
 
 
-def _compile_templates(env: jinja2.Environment) -> None:
+def _prepare_templates(env: jinja2.Environment, digests: TemplateDigests) -> None:
     """Load every template once, so forked render workers inherit them compiled (about 0.1 s
-    per process). A broken template is left for rendering to report, with the page it broke."""
+    per process), and work out their digests, which planning needs (0.05 s, serial there).
+    A broken template is left for planning or rendering to report, with the page it broke."""
     for name in env.list_templates(filter_func=lambda name: name.endswith((".html", ".xsl"))):
         try:
             env.get_template(name)
-        except Exception:  # reported by the render that needs it, naming the page
+            digests.digest(name)
+        except Exception:  # reported by the plan or the render that needs it
             continue
 
 

@@ -136,7 +136,6 @@ class TemplateDigests:
             source, filename, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
         except jinja2.TemplateNotFound:
             raise SiteError(None, None, f"missing template '{name}'") from None
-        self._own[name] = hashlib.sha256(f"{filename}\0{source}".encode()).hexdigest()
         try:
             refs = jinja_meta.find_referenced_templates(self.env.parse(source))
             listed = list(refs)
@@ -144,6 +143,8 @@ class TemplateDigests:
             raise SiteError(filename, exc.lineno, f"template error: {exc.message}") from None
         # A dynamic include (None) could pull in anything: depend on every template.
         self._refs[name] = None if None in listed else tuple(sorted(set(listed)))
+        # Last: a template is known only once all of it is (a broken one fails again next time).
+        self._own[name] = hashlib.sha256(f"{filename}\0{source}".encode()).hexdigest()
 
     def digest(self, name: str) -> str:
         if name in self._closure:
