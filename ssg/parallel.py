@@ -11,9 +11,7 @@ import multiprocessing
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from .collector import frozen_for_fork, responsive_helper_threads
 from .config import Config
@@ -22,6 +20,9 @@ from .errors import BuildFailed, SiteError
 from .model import Output
 from .parse import Parsed, read_and_parse
 from .progress import Progress
+
+if TYPE_CHECKING:
+    import jinja2
 
 _shared: dict[str, Any] = {}
 

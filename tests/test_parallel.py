@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import gc
+import subprocess
+import sys
 
+from ssg import builder
 from ssg.collector import (
     BUILD_THRESHOLDS,
     fewer_collections,
@@ -121,3 +124,33 @@ def test_switch_interval_is_restored():
     with responsive_helper_threads():
         assert sys.getswitchinterval() < before
     assert sys.getswitchinterval() == before
+
+
+SPY_ON_THE_FORK = """
+import sys
+from ssg import builder, cli
+
+real_parse_many = builder.parse_many
+
+def parse_many(*args, **kwargs):
+    later = [name for name in builder.LATER_PHASE_MODULES if name in sys.modules]
+    print("loaded when parsing starts:", later)
+    return real_parse_many(*args, **kwargs)
+
+builder.parse_many = parse_many
+cli.main(["build", "-s", sys.argv[1], "--quiet"])
+"""
+
+
+def test_parse_workers_fork_before_the_later_phases_are_imported(make_site):
+    """Imports only planning and rendering need are done while the workers parse: on the way
+    to the fork they were serial start-up time of every cold build."""
+    site = make_site({"content/notes/a.md": "---\ntitle: A\n---\nText.\n"})
+    run = subprocess.run(
+        [sys.executable, "-c", SPY_ON_THE_FORK, str(site.root)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "loaded when parsing starts: []" in run.stdout
+    assert "jinja2" in builder.LATER_PHASE_MODULES
