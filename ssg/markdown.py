@@ -25,11 +25,9 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
-from pygments.lexer import Lexer
-from pygments.lexers import get_lexer_by_name
-from pygments.util import ClassNotFound
 
 from . import markdown_dispatch, markdown_rules
+from .lexers import find_lexer
 from .markdown_render import FastRendererHTML
 
 REF_PREFIX = "aloud-ref:"
@@ -70,22 +68,12 @@ def slugify(text: str) -> str:
 
 
 def _highlight(code: str, lang: str, _attrs: str) -> str:
-    lexer = _lexer(lang) if lang else None
+    lexer = find_lexer(lang) if lang else None
     if lexer is None:
         return ""  # markdown-it then escapes the code itself
     body = highlight(code, lexer, _formatter())
     css_lang = html.escape(lang, quote=True)
     return f'<pre class="highlight"><code class="language-{css_lang}">{body}</code></pre>\n'
-
-
-@lru_cache(maxsize=256)
-def _lexer(lang: str) -> Lexer | None:
-    """One lexer per language name: finding it by alias scans Pygments' whole lexer table, and
-    a lexer holds no state between `highlight` calls."""
-    try:
-        return get_lexer_by_name(lang)
-    except ClassNotFound:
-        return None
 
 
 _CODE_LANGUAGE = re.compile(r'<pre class="highlight"><code class="language-([^"]+)">')
@@ -100,7 +88,7 @@ def warm_highlighters(bodies: Iterable[str]) -> None:
     """
     languages = {html.unescape(lang) for body in bodies for lang in _CODE_LANGUAGE.findall(body)}
     for lang in sorted(languages):
-        lexer = _lexer(lang)
+        lexer = find_lexer(lang)
         if lexer is not None:
             highlight("", lexer, _formatter())
 

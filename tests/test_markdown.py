@@ -68,13 +68,14 @@ def test_replies_are_sanitised():
 
 
 def test_warm_highlighters_prepares_the_lexers_a_site_uses():
-    from ssg.markdown import _lexer, warm_highlighters
+    from ssg.lexers import find_lexer
+    from ssg.markdown import warm_highlighters
 
-    _lexer.cache_clear()
+    find_lexer.cache_clear()
     body = render_markdown("```python\nx = 1\n```\n\n```nosuchlanguage\ny\n```\n", "a.md").html
-    _lexer.cache_clear()
+    find_lexer.cache_clear()
     warm_highlighters([body, "<p>no code</p>"])
-    info = _lexer.cache_info()
+    info = find_lexer.cache_info()
     assert info.currsize == 1 and info.misses == 1  # python only: unknown names are not highlighted
-    _lexer("python")
-    assert _lexer.cache_info().hits == 1
+    find_lexer("python")
+    assert find_lexer.cache_info().hits == 1
