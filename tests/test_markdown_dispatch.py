@@ -160,16 +160,8 @@ def test_a_replaced_emphasis_rule_is_left_alone() -> None:
 
 
 def test_an_unknown_rule_keeps_the_stock_loops() -> None:
-    def shout(state, silent: bool) -> bool:  # noqa: ANN001 - markdown-it's StateInline
-        if state.src[state.pos] != "%":
-            return False
-        if not silent:
-            state.push("text", "", 0).content = "PERCENT"
-        state.pos += 1
-        return True
-
     md = stock_author()
-    md.inline.ruler.before("text", "shout", shout)  # before `text`: could match anywhere
+    md.inline.ruler.before("text", "percent", _percent_rule)  # before `text`: could match anywhere
     assert not markdown_dispatch.install(md)
     assert "PERCENT" in md.render("50% off")
 
