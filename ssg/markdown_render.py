@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
@@ -23,15 +24,10 @@ from markdown_it.utils import EnvType, OptionsDict
 _stock_text = RendererHTML.text
 
 
-def _escape(text: str) -> str:
-    """markdown-it's escapeHtml: & < > " (not ')."""
-    return (
-        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-    )
-
-
 def _attributes(token: Token) -> str:
-    return "".join(f' {_escape(key)}="{_escape(str(value))}"' for key, value in token.attrs.items())
+    return "".join(
+        f' {escapeHtml(key)}="{escapeHtml(str(value))}"' for key, value in token.attrs.items()
+    )
 
 
 def _tag(tokens: Sequence[Token], idx: int, options: OptionsDict) -> str:
@@ -91,7 +87,7 @@ class FastRendererHTML(RendererHTML):
         for idx, token in enumerate(tokens):
             kind = token.type
             if kind == "text" and stock_text:
-                append(_escape(token.content))
+                append(escapeHtml(token.content))
             elif kind in rules:
                 append(rules[kind](tokens, idx, options, env))
             else:
