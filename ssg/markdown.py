@@ -26,7 +26,7 @@ from mdit_py_plugins.tasklists import tasklists_plugin
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 
-from . import markdown_dispatch, markdown_rules
+from . import markdown_dispatch, markdown_inline, markdown_rules
 from .lexers import find_lexer
 from .markdown_render import FastRendererHTML
 
@@ -109,6 +109,7 @@ def author_markdown() -> MarkdownIt:
     md.use(attrs_block_plugin)
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=slugify)
     markdown_rules.install(md)
+    markdown_inline.install(md)
     markdown_dispatch.install(md)
     return md
 
@@ -120,6 +121,7 @@ def reader_markdown() -> MarkdownIt:
     md.enable(["strikethrough"])
     md.disable(["image"])
     markdown_rules.install(md)
+    markdown_inline.install(md)
     markdown_dispatch.install(md)
     return md
 

@@ -20,11 +20,11 @@ from markdown_it.rules_inline.state_inline import Delimiter, StateInline
 from markdown_it.token import Token
 
 # The start and end of the inline content count as whitespace (as in scanDelims).
-_EDGE = (False, True)
+EDGE = (False, True)
 _classes: dict[str, tuple[bool, bool]] = {}
 
 
-def _character_class(char: str) -> tuple[bool, bool]:
+def character_class(char: str) -> tuple[bool, bool]:
     """(punctuation, whitespace) as markdown-it's scanDelims decides them, memoised."""
     found = _classes.get(char)
     if found is None:
@@ -49,8 +49,8 @@ def emphasis(state: StateInline, silent: bool) -> bool:
     while pos < maximum and src[pos] == marker:
         pos += 1
     count = pos - start
-    last_punct, last_white = _character_class(src[start - 1]) if start > 0 else _EDGE
-    next_punct, next_white = _character_class(src[pos]) if pos < maximum else _EDGE
+    last_punct, last_white = character_class(src[start - 1]) if start > 0 else EDGE
+    next_punct, next_white = character_class(src[pos]) if pos < maximum else EDGE
     left = not (next_white or (next_punct and not (last_white or last_punct)))
     right = not (last_white or (last_punct and not (next_white or next_punct)))
     if marker == "*":

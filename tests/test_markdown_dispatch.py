@@ -15,7 +15,7 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
-from ssg import markdown_dispatch, markdown_rules
+from ssg import markdown_dispatch, markdown_inline, markdown_rules
 from ssg.markdown import author_markdown, reader_markdown, slugify
 from ssg.markdown_render import FastRendererHTML
 
@@ -115,6 +115,7 @@ def sped_up(make) -> MarkdownIt:  # noqa: ANN001 - stock_author or stock_reader
     """What ssg.markdown does to its parsers."""
     md = make(FastRendererHTML)
     assert markdown_rules.install(md)
+    assert markdown_inline.install(md)
     assert markdown_dispatch.install(md)
     return md
 

@@ -1,0 +1,190 @@
+"""The inline fast path must give exactly markdown-it's tokens, and must really be taken."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from markdown_it.renderer import RendererHTML
+from test_markdown_dispatch import TRICKY, outcome, samples, stock_author, stock_reader
+
+from ssg import markdown_inline, markdown_rules
+from ssg.markdown import author_markdown, reader_markdown
+
+# Prose the fast path takes, and its edges: where markdown-it keeps empty text tokens, where
+# flanking depends on punctuation or Unicode, where a link or code span is not what it seems.
+PROSE = [
+    "**a**",
+    "**`c`**",
+    "x **`c` y** z",
+    "*a `b`*",
+    "[*a* b](x.md)",
+    "[**a**](b) *c*",
+    "**a *b* c**",
+    "*a **b** c*",
+    "*a*b",
+    "a*b*",
+    "2*3*4",
+    "*(a)*",
+    "(*a*)",
+    "«*a*»",
+    "*a*—b",
+    "a\u00a0*b*\u00a0c",
+    "*a*\n*b*",
+    "a *\nb*",
+    "a  \nb",
+    "a \nb",
+    "a   \n   b",
+    "`a`  \nb",
+    "**a** \nb",
+    "a\t\n\tb",
+    "`` a ` b ``",
+    "` `",
+    "`  a  `",
+    "`a\nb`",
+    "`open",
+    "word! [x](y)",
+    "x ! [y](z)",
+    "end with *star",
+    "star* at start",
+    "[a](javascript:alert)",
+    "[a](ä)",
+    "[a](h%20t)",
+    "[a](x.md#part)",
+    "[a] (b)",
+    "[a](b) [c](d)",
+    "a ] b",
+    "- *item* one\n- **item** [two](t.md)",
+    "# *Heading* `code`",
+    "| *a* | `b` |\n|---|---|\n| [c](d) | **e** |",
+    "> quoted *text*\n> more",
+]
+
+
+def prose_snippets(count: int, seed: int = 20261121) -> list[str]:
+    """Random prose built from the pieces the fast path handles, and a few it gives up on."""
+    rng = random.Random(seed)
+    words = ["word", "a", "Ünï", "é", "1", "x2", "日本"]
+    punctuation = [*".,!?:;()\"'-]#$%}", "—", "«", "»"]
+    spaces = [" ", " ", "\u00a0", "\t", "  ", "\n", " \n", "  \n", "   \n  ", "\n "]
+    targets = ["x.md", "../posts/p-1.md", "https://e.org/a?b=c", "ä", "javascript:x", "#f", "x)y"]
+
+    def inline(depth: int, in_link: bool = False) -> str:
+        out = []
+        for _ in range(rng.randint(1, 6)):
+            roll = rng.random()
+            if roll < 0.35:
+                out.append(rng.choice(words))
+            elif roll < 0.5:
+                out.append(" " if in_link else rng.choice(spaces))
+            elif roll < 0.6:
+                out.append(rng.choice(punctuation))
+            elif roll < 0.72 and depth < 3:
+                marker = rng.choice(["*", "**"])
+                out.append(marker + inline(depth + 1, in_link) + marker)
+            elif roll < 0.8:
+                ticks = ["`", "`", "``"]
+                code = rng.choice(["c", " c ", "a*b", "x`y", " ", "_u_", "\\"])
+                out.append(rng.choice(ticks) + code + rng.choice(ticks))
+            elif roll < 0.88 and not in_link and depth < 3:
+                out.append(f"[{inline(depth + 1, True)}]({rng.choice(targets)})")
+            elif roll < 0.92:
+                out.append(rng.choice(["*", "**", "***", "[", "!", "!["]))
+            else:
+                out.append(rng.choice(words))
+        return "".join(out)
+
+    prefixes = ["", "", "", "# ", "- ", "> ", "1. ", "| a |\n|---|\n| "]
+    return [rng.choice(prefixes) + inline(0) for _ in range(count)]
+
+
+def with_fast_path(make) -> object:  # noqa: ANN001 - stock_author or stock_reader
+    """A stock parser with only the fast path (it needs our emphasis rule beside it)."""
+    md = make(RendererHTML)
+    assert markdown_rules.install(md)
+    assert markdown_inline.install(md)
+    return md
+
+
+def test_both_site_parsers_take_the_fast_path() -> None:
+    for md in (author_markdown(), reader_markdown()):
+        assert md.inline.parse.__func__.__module__ == "ssg.markdown_inline"
+
+
+@pytest.mark.parametrize("make", [stock_author, stock_reader])
+def test_same_tokens_and_html_as_markdown_it(make) -> None:  # noqa: ANN001
+    stock, fast = make(), with_fast_path(make)
+    for text in [*PROSE, *samples(), *prose_snippets(3000)]:
+        assert outcome(fast, text) == outcome(stock, text), text
+
+
+def test_the_site_parser_is_the_same_with_and_without_the_fast_path() -> None:
+    md = author_markdown()
+    fast = md.inline.parse
+    texts = [*PROSE, *TRICKY, *prose_snippets(1000, seed=7)]
+    with_it = [outcome(md, text) for text in texts]
+    del md.inline.parse  # markdown-it's own ParserInline.parse again
+    try:
+        without = [outcome(md, text) for text in texts]
+    finally:
+        md.inline.parse = fast
+    assert with_it == without
+
+
+def test_ordinary_prose_is_taken_and_the_rest_left_to_markdown_it() -> None:
+    """Without this the comparisons above would pass with a fast path that always gives up."""
+    md = author_markdown()
+    taken = [
+        "Plain words, and punctuation!",
+        "a *b* **c** `d` [e *f*](g.md)\nnext  \nline",
+        "(*a*) «**b**» *c*.",
+    ]
+    for text in taken:
+        assert markdown_inline.parse_prose(text, md)
+    left = ["_a_", "a\\*", "&amp;", "<b>", "~~s~~", "x^[n]", "![i](j)", "***a***", "*a", "2*3"]
+    left += ["[a](b 'title')", "[a]", "[a](<b>)", "`a", "a*b*c*"]
+    for text in left:
+        with pytest.raises(markdown_inline._GiveUp):
+            markdown_inline.parse_prose(text, md)
+    share = _share_taken(md, prose_snippets(500, seed=3))
+    assert share > 0.3, share
+
+
+def _share_taken(md, texts: list[str]) -> float:  # noqa: ANN001
+    taken = tried = 0
+    for text in texts:
+        for token in md.parse(text):
+            if token.type == "inline":
+                tried += 1
+                try:
+                    markdown_inline.parse_prose(token.content, md)
+                    taken += 1
+                except markdown_inline._GiveUp:
+                    pass
+    return taken / tried
+
+
+def test_an_unknown_inline_rule_keeps_markdown_its_parse() -> None:
+    md = stock_author()
+    assert markdown_rules.install(md)
+    md.inline.ruler.before("text", "percent", _percent_rule)
+    assert not markdown_inline.install(md)
+
+
+def test_without_our_emphasis_rule_there_is_no_fast_path() -> None:
+    assert not markdown_inline.install(stock_author())
+
+
+def test_a_rule_added_after_install_is_obeyed() -> None:
+    md = with_fast_path(stock_author)
+    md.inline.ruler.before("text", "percent", _percent_rule)
+    assert md.render("50% *off*") == "<p>50PERCENT <em>off</em></p>\n"
+
+
+def _percent_rule(state, silent: bool) -> bool:  # noqa: ANN001 - markdown-it's StateInline
+    if state.src[state.pos] != "%":
+        return False
+    if not silent:
+        state.push("text", "", 0).content = "PERCENT"
+    state.pos += 1
+    return True
