@@ -211,7 +211,11 @@ def make_post(root: Path, i: int, n: int, flags: list[bool]) -> None:
     code = None
     if i % 5 == 0:
         lang = CODE_LANGS[(i // 5) % 3]
-        code = f"```{lang}\n{base.choice(CODE[lang])}```"
+        # Each post's block its own (its translations share it), as on a real site: six
+        # identical snippets across the whole site would let a builder that memoises
+        # highlighting look faster than it is on real content.
+        comment = "//" if lang == "js" else "#"
+        code = f"```{lang}\n{base.choice(CODE[lang])}{comment} example {i}\n```"
     updated = None
     if base.random() < 0.1:
         updated = stamp(spread_date(i, n, base) + timedelta(days=40), base)

@@ -86,6 +86,20 @@ def test_posts_are_realistic(site: Path) -> None:
         assert marker in bodies
 
 
+def test_each_post_has_its_own_code_block_shared_by_its_translations(site: Path) -> None:
+    posts = site / "content" / "posts"
+    fence = re.compile(r"^```\w+\n.*?^```", re.S | re.M)
+    blocks = {}
+    for english in sorted(posts.glob("post-?????.md")):
+        found = fence.findall(english.read_text(encoding="utf-8"))
+        if found:
+            blocks[english.stem] = found
+            for translation in posts.glob(f"{english.stem}.*.md"):
+                assert fence.findall(translation.read_text(encoding="utf-8")) == found
+    every = [block for found in blocks.values() for block in found]
+    assert len(every) == N // 5 and len(set(every)) == len(every)
+
+
 def test_notes_and_talks(site: Path) -> None:
     content = site / "content"
     assert len(list((content / "notes").glob("*.md"))) == N // 10
