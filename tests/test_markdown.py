@@ -79,3 +79,20 @@ def test_warm_highlighters_prepares_the_lexers_a_site_uses():
     assert info.currsize == 1 and info.misses == 1  # python only: unknown names are not highlighted
     find_lexer("python")
     assert find_lexer.cache_info().hits == 1
+
+
+def test_a_code_block_shared_by_translations_is_highlighted_once(monkeypatch):
+    import ssg.markdown as markdown
+
+    calls = []
+    real = markdown.highlight
+    monkeypatch.setattr(markdown, "highlight", lambda *args: calls.append(args) or real(*args))
+    markdown._highlighted.cache_clear()
+    block = "```python\ndef shared():\n    return 'the same in every language'\n```\n"
+    english = render_markdown(f"Some code:\n\n{block}", "posts/a.md").html
+    dutch = render_markdown(f"Wat code:\n\n{block}", "posts/a.nl.md").html
+    assert len(calls) == 1
+    assert english.split("\n", 1)[1] == dutch.split("\n", 1)[1]
+    assert '<span class="k">def</span>' in dutch
+    render_markdown(block.replace("shared", "other"), "posts/b.md")
+    assert len(calls) == 2  # other code is highlighted anew
