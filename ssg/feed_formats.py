@@ -299,7 +299,10 @@ def json_bytes(spec: FeedSpec, config: Config, translate: Callable[[str], str]) 
     if spec.lang:
         feed["language"] = spec.lang
     feed["items"] = [_json_item(spec, config, item, translate) for item in spec.items]
-    return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    # Compact: an indented dump takes Python's pure-Python encoder instead of the C one, four
+    # times slower (57 against 15 ms for the 1,000-post benchmark's 131 feeds), and is 14%
+    # bigger for every reader that polls it; browsers' JSON viewers indent it for people.
+    return (json.dumps(feed, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 def _json_person(person: dict[str, str]) -> dict[str, str]:

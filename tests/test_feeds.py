@@ -282,7 +282,9 @@ def test_one_feed_per_language_with_only_its_entries(built: Path) -> None:
     assert titles(built, "sv/feed.json") == ["Open lesson planning", "Harmoni, inte balans"]
     assert read_feed(built, "nl/feed.xml").feed.language == "nl"
     assert etree.parse(str(built / "sv/atom.xml")).getroot().get(XML_LANG) == "sv"
-    assert json.loads((built / "nl/feed.json").read_text("utf-8"))["language"] == "nl"
+    json_feed = (built / "nl/feed.json").read_text("utf-8")
+    assert json.loads(json_feed)["language"] == "nl"
+    assert json_feed.count("\n") == 1 and '","' in json_feed  # compact: the C encoder's
     assert read_feed(built, "nl/feed.xml").feed.title == "Testsite"
 
 
