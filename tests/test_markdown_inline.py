@@ -6,7 +6,14 @@ import random
 
 import pytest
 from markdown_it.renderer import RendererHTML
-from test_markdown_dispatch import TRICKY, outcome, samples, stock_author, stock_reader
+from test_markdown_dispatch import (
+    TRICKY,
+    _percent_rule,
+    outcome,
+    samples,
+    stock_author,
+    stock_reader,
+)
 
 from ssg import markdown_inline, markdown_rules
 from ssg.markdown import author_markdown, reader_markdown
@@ -179,12 +186,3 @@ def test_a_rule_added_after_install_is_obeyed() -> None:
     md = with_fast_path(stock_author)
     md.inline.ruler.before("text", "percent", _percent_rule)
     assert md.render("50% *off*") == "<p>50PERCENT <em>off</em></p>\n"
-
-
-def _percent_rule(state, silent: bool) -> bool:  # noqa: ANN001 - markdown-it's StateInline
-    if state.src[state.pos] != "%":
-        return False
-    if not silent:
-        state.push("text", "", 0).content = "PERCENT"
-    state.pos += 1
-    return True
