@@ -6,7 +6,7 @@ afterwards (`balance_pairs`, `emphasis`), merges the text fragments back togethe
 (`fragments_join`) and renumbers the levels. Most prose needs none of that generality: plain
 text, `*em*` and `**strong**` that open before a word and close after one, `` `code` ``,
 `[text](target)` and line breaks. This module parses exactly that subset in one pass, producing
-the tokens markdown-it's machinery would end with, and gives up (returns None, and markdown-it
+the tokens markdown-it's machinery would end with, and gives up (raises GiveUp; markdown-it then
 parses the paragraph) at the first thing outside it: a backslash, `&`, `<`, `_`, `~`, `^`, an
 image, a `*` run that could both open and close or is left unmatched, a run of three, a link with
 a title, angle brackets or anything unusual inside its brackets, a code span over several lines.
@@ -34,7 +34,7 @@ from markdown_it.parser_inline import ParserInline
 from markdown_it.token import Token
 
 from . import markdown_rules
-from .markdown_rules import EDGE, character_class
+from .markdown_rules import flanking
 
 # Where the fast path has something to decide: everything else is plain text.
 _SPECIAL = re.compile(r"[\n*`\[!\\&<_~^]")
@@ -67,7 +67,7 @@ _KNOWN_POST = {
 }
 
 
-class _GiveUp(Exception):
+class GiveUp(Exception):
     """Something outside the fast path's subset: markdown-it parses this inline content."""
 
 
@@ -91,7 +91,7 @@ def install(md: MarkdownIt) -> bool:
             try:
                 tokens.extend(parse_prose(src, md))
                 return tokens
-            except _GiveUp:
+            except GiveUp:
                 pass
         return ParserInline.parse(self, src, md, env, tokens)
 
@@ -109,7 +109,7 @@ def _module(function: object) -> str | None:
 
 
 def parse_prose(src: str, md: MarkdownIt) -> list[Token]:
-    """The tokens markdown-it gives for `src`, or _GiveUp if it is outside the subset."""
+    """The tokens markdown-it gives for `src`; raises GiveUp if it is outside the subset."""
     return _parse(src, 0, len(src), 0, md)
 
 
@@ -136,15 +136,11 @@ def _parse(src: str, start: int, end: int, level: int, md: MarkdownIt) -> list[T
                 run_end += 1
             count = run_end - stop
             if count > 2:
-                raise _GiveUp
-            # scanDelims: the character before is looked at even outside [start, end)
-            last_punct, last_white = character_class(src[stop - 1]) if stop > 0 else EDGE
-            next_punct, next_white = character_class(src[run_end]) if run_end < end else EDGE
-            left = not (next_white or (next_punct and not (last_white or last_punct)))
-            right = not (last_white or (last_punct and not (next_white or next_punct)))
+                raise GiveUp
+            left, right, _, _ = flanking(src, stop, run_end, end)
             if left == right:
                 if left:
-                    raise _GiveUp  # could open and close: the delimiter algorithm decides
+                    raise GiveUp  # could open and close: the delimiter algorithm decides
                 pending += src[stop:run_end]  # neither: literal text
                 pos = run_end
                 continue
@@ -161,7 +157,7 @@ def _parse(src: str, start: int, end: int, level: int, md: MarkdownIt) -> list[T
                 level += 1
             else:
                 if not open_runs or open_runs.pop() != count:
-                    raise _GiveUp  # unmatched, or a run of another length
+                    raise GiveUp  # unmatched, or a run of another length
                 level -= 1
                 if count == 2:
                     out.append(Token("strong_close", "strong", -1, level=level, markup="**"))
@@ -192,10 +188,10 @@ def _parse(src: str, start: int, end: int, level: int, md: MarkdownIt) -> list[T
         elif char == "[":
             link = _LINK.match(src, stop, end)
             if link is None:
-                raise _GiveUp
+                raise GiveUp
             href = md.normalizeLink(link.group(2))
             if not md.validateLink(href):
-                raise _GiveUp
+                raise GiveUp
             if pending:
                 _text(out, pending, level)
                 pending = ""
@@ -207,9 +203,9 @@ def _parse(src: str, start: int, end: int, level: int, md: MarkdownIt) -> list[T
             pending += "!"
             pos = stop + 1
         else:
-            raise _GiveUp
+            raise GiveUp
     if open_runs:
-        raise _GiveUp  # an opener left unmatched is text: markdown-it decides
+        raise GiveUp  # an opener left unmatched is text: markdown-it decides
     if pending:
         _text(out, pending, level)
     return out
@@ -225,7 +221,7 @@ def _code_span(src: str, start: int, end: int, level: int, out: list[Token], pen
     while True:
         closer = src.find("`", search_from, end)
         if closer == -1:
-            raise _GiveUp  # an unmatched run is text
+            raise GiveUp  # an unmatched run is text
         closer_end = closer + 1
         while closer_end < end and src[closer_end] == "`":
             closer_end += 1
@@ -234,7 +230,7 @@ def _code_span(src: str, start: int, end: int, level: int, out: list[Token], pen
         search_from = closer_end
     content = src[opener_end:closer]
     if "\n" in content:
-        raise _GiveUp
+        raise GiveUp
     if content.startswith(" ") and content.endswith(" ") and content.strip(" "):
         content = content[1:-1]
     if pending:

@@ -20,11 +20,11 @@ from markdown_it.rules_inline.state_inline import Delimiter, StateInline
 from markdown_it.token import Token
 
 # The start and end of the inline content count as whitespace (as in scanDelims).
-EDGE = (False, True)
+_EDGE = (False, True)
 _classes: dict[str, tuple[bool, bool]] = {}
 
 
-def character_class(char: str) -> tuple[bool, bool]:
+def _character_class(char: str) -> tuple[bool, bool]:
     """(punctuation, whitespace) as markdown-it's scanDelims decides them, memoised."""
     found = _classes.get(char)
     if found is None:
@@ -33,6 +33,17 @@ def character_class(char: str) -> tuple[bool, bool]:
         if len(_classes) < 4096:  # prose uses few distinct characters; bound it anyway
             _classes[char] = found
     return found
+
+
+def flanking(src: str, start: int, end: int, maximum: int) -> tuple[bool, bool, bool, bool]:
+    """Whether the delimiter run src[start:end] is left- and right-flanking, and whether the
+    characters before and after it are punctuation (scanDelims: the character before is read
+    even at the start of a link's text; past `maximum` counts as whitespace)."""
+    last_punct, last_white = _character_class(src[start - 1]) if start > 0 else _EDGE
+    next_punct, next_white = _character_class(src[end]) if end < maximum else _EDGE
+    left = not (next_white or (next_punct and not (last_white or last_punct)))
+    right = not (last_white or (last_punct and not (next_white or next_punct)))
+    return left, right, last_punct, next_punct
 
 
 def emphasis(state: StateInline, silent: bool) -> bool:
@@ -49,10 +60,7 @@ def emphasis(state: StateInline, silent: bool) -> bool:
     while pos < maximum and src[pos] == marker:
         pos += 1
     count = pos - start
-    last_punct, last_white = character_class(src[start - 1]) if start > 0 else EDGE
-    next_punct, next_white = character_class(src[pos]) if pos < maximum else EDGE
-    left = not (next_white or (next_punct and not (last_white or last_punct)))
-    right = not (last_white or (last_punct and not (next_white or next_punct)))
+    left, right, last_punct, next_punct = flanking(src, start, pos, maximum)
     if marker == "*":
         can_open, can_close = left, right
     else:  # `_` cannot open or close inside a word
