@@ -82,7 +82,6 @@ def _install_inline(md: MarkdownIt) -> bool:
         not rules
         or rules[0][0] != "text"
         or any(name not in INLINE_STARTS for name, _ in rules[1:])
-        or not hasattr(StateInline, "append_pending")  # markdown-it-py < 4
     ):
         return False
     terminator_re = md.inline.terminator_re

@@ -29,7 +29,6 @@ import re
 import types
 
 from markdown_it import MarkdownIt
-from markdown_it import __version__ as markdown_it_version
 from markdown_it.parser_inline import ParserInline
 from markdown_it.token import Token
 
@@ -76,8 +75,6 @@ def install(md: MarkdownIt) -> bool:
 
     Call after `markdown_rules.install`; like `markdown_dispatch`, the parser notices later rule
     changes (markdown-it compiles a new rule list) and goes back to markdown-it's own parse."""
-    if int(markdown_it_version.split(".")[0]) < 4:
-        return False  # written and checked against markdown-it-py 4's rules
     known = _only_known(md.inline.ruler, _KNOWN_INLINE)
     if not (known and _only_known(md.inline.ruler2, _KNOWN_POST)):
         return False
