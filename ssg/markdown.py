@@ -116,6 +116,7 @@ def author_markdown() -> MarkdownIt:
     md.use(attrs_block_plugin)
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=slugify)
     markdown_rules.install(md)
+    markdown_rules.install_normalize(md)
     markdown_inline.install(md)
     markdown_dispatch.install(md)
     return md
@@ -128,6 +129,7 @@ def reader_markdown() -> MarkdownIt:
     md.enable(["strikethrough"])
     md.disable(["image"])
     markdown_rules.install(md)
+    markdown_rules.install_normalize(md)
     markdown_inline.install(md)
     markdown_dispatch.install(md)
     return md

@@ -115,6 +115,7 @@ def sped_up(make) -> MarkdownIt:  # noqa: ANN001 - stock_author or stock_reader
     """What ssg.markdown does to its parsers."""
     md = make(FastRendererHTML)
     assert markdown_rules.install(md)
+    assert markdown_rules.install_normalize(md)
     assert markdown_inline.install(md)
     assert markdown_dispatch.install(md)
     return md
@@ -125,6 +126,8 @@ def test_both_site_parsers_use_the_faster_emphasis_and_renderer() -> None:
         assert isinstance(md.renderer, FastRendererHTML)
         emphasis = [rule.fn for rule in md.inline.ruler.__rules__ if rule.name == "emphasis"]
         assert emphasis == [markdown_rules.emphasis]
+        normalize = [rule.fn for rule in md.core.ruler.__rules__ if rule.name == "normalize"]
+        assert normalize == [markdown_rules.normalize]
 
 
 @pytest.mark.parametrize("make", [stock_author, stock_reader])
@@ -145,6 +148,23 @@ def test_each_speed_up_alone_gives_the_same_html(part: str) -> None:
         assert markdown_rules.install(fast)
     for text in samples()[:1500]:
         assert outcome(fast, text) == outcome(stock, text), text
+
+
+def test_the_faster_normalize_changes_what_markdown_its_changes() -> None:
+    stock, fast = stock_author(), stock_author()
+    assert markdown_rules.install_normalize(fast)
+    assert [r.fn for r in fast.core.ruler.__rules__ if r.name == "normalize"] == [
+        markdown_rules.normalize
+    ]
+    for text in ("a\r\nb\rc\n\nd", "nul\0here\r\n", "\r\r\n\n", "plain\ntext\n", ""):
+        assert outcome(fast, text) == outcome(stock, text), repr(text)
+    assert "\ufffd" in fast.render("a\0b") and "\r" not in fast.render("a\r\nb\rc")
+
+
+def test_a_replaced_normalize_rule_is_left_alone() -> None:
+    md = stock_author()
+    md.core.ruler.at("normalize", lambda state: None)
+    assert not markdown_rules.install_normalize(md)
 
 
 def test_the_renderer_calls_rules_a_plugin_replaced() -> None:
