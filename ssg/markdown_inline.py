@@ -34,6 +34,7 @@ from markdown_it.token import Token
 
 from . import markdown_rules
 from .markdown_rules import flanking
+from .markdown_tokens import new_token as _token
 
 # Where the fast path has something to decide: everything else is plain text.
 _SPECIAL = re.compile(r"[\n*`\[!\\&<_~^]")
@@ -147,9 +148,9 @@ def _parse(src: str, start: int, end: int, level: int, md: MarkdownIt) -> list[T
             if left:
                 if count == 2:
                     _text(out, "", level)  # markdown-it keeps the run's first `*` as empty text
-                    out.append(Token("strong_open", "strong", 1, level=level, markup="**"))
+                    out.append(_token("strong_open", "strong", 1, level, markup="**"))
                 else:
-                    out.append(Token("em_open", "em", 1, level=level, markup="*"))
+                    out.append(_token("em_open", "em", 1, level, markup="*"))
                 open_runs.append(count)
                 level += 1
             else:
@@ -157,10 +158,10 @@ def _parse(src: str, start: int, end: int, level: int, md: MarkdownIt) -> list[T
                     raise GiveUp  # unmatched, or a run of another length
                 level -= 1
                 if count == 2:
-                    out.append(Token("strong_close", "strong", -1, level=level, markup="**"))
+                    out.append(_token("strong_close", "strong", -1, level, markup="**"))
                     _text(out, "", level)
                 else:
-                    out.append(Token("em_close", "em", -1, level=level, markup="*"))
+                    out.append(_token("em_close", "em", -1, level, markup="*"))
             pos = run_end
         elif char == "`":
             pos = _code_span(src, stop, end, level, out, pending)
@@ -178,7 +179,7 @@ def _parse(src: str, start: int, end: int, level: int, md: MarkdownIt) -> list[T
             if pending:
                 _text(out, pending, level)
                 pending = ""
-            out.append(Token(kind, "br", 0, level=level))
+            out.append(_token(kind, "br", 0, level))
             pos = stop + 1
             while pos < end and (src[pos] == " " or src[pos] == "\t"):
                 pos += 1
@@ -192,9 +193,9 @@ def _parse(src: str, start: int, end: int, level: int, md: MarkdownIt) -> list[T
             if pending:
                 _text(out, pending, level)
                 pending = ""
-            out.append(Token("link_open", "a", 1, attrs={"href": href}, level=level))
+            out.append(_token("link_open", "a", 1, level, attrs={"href": href}))
             out.extend(_parse(src, link.start(1), link.end(1), level + 1, md))
-            out.append(Token("link_close", "a", -1, level=level))
+            out.append(_token("link_close", "a", -1, level))
             pos = link.end()
         elif char == "!" and not (stop + 1 < end and src[stop + 1] == "["):
             pending += "!"
@@ -232,9 +233,7 @@ def _code_span(src: str, start: int, end: int, level: int, out: list[Token], pen
         content = content[1:-1]
     if pending:
         _text(out, pending, level)
-    out.append(
-        Token("code_inline", "code", 0, level=level, content=content, markup=src[start:opener_end])
-    )
+    out.append(_token("code_inline", "code", 0, level, content, src[start:opener_end]))
     return closer_end
 
 
@@ -243,4 +242,4 @@ def _text(out: list[Token], text: str, level: int) -> None:
     if out and out[-1].type == "text":
         out[-1].content += text
     else:
-        out.append(Token("text", "", 0, level=level, content=text))
+        out.append(_token("text", "", 0, level, text))

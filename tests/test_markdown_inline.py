@@ -6,6 +6,7 @@ import random
 
 import pytest
 from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
 from test_markdown_dispatch import (
     TRICKY,
     _percent_rule,
@@ -15,7 +16,7 @@ from test_markdown_dispatch import (
     stock_reader,
 )
 
-from ssg import markdown_inline, markdown_rules
+from ssg import markdown_inline, markdown_rules, markdown_tokens
 from ssg.markdown import author_markdown, reader_markdown
 
 # Prose the fast path takes, and its edges: where markdown-it keeps empty text tokens, where
@@ -186,3 +187,24 @@ def test_a_rule_added_after_install_is_obeyed() -> None:
     md = with_fast_path(stock_author)
     md.inline.ruler.before("text", "percent", _percent_rule)
     assert md.render("50% *off*") == "<p>50PERCENT <em>off</em></p>\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "keywords"),
+    [
+        (("text", "", 0, 2, "some text"), {"level": 2, "content": "some text"}),
+        (("strong_open", "strong", 1, 0, "", "**"), {"markup": "**"}),
+        (("code_inline", "code", 0, 1, "x", "``"), {"level": 1, "content": "x", "markup": "``"}),
+        (("link_open", "a", 1, 0, "", "", {"href": "/a/"}), {"attrs": {"href": "/a/"}}),
+        (("softbreak", "br", 0, 3), {"level": 3}),
+    ],
+)
+def test_tokens_made_directly_equal_tokens_made_by_markdown_it(args: tuple, keywords: dict) -> None:
+    assert markdown_tokens.fields_known()  # else the fast path silently uses Token()
+    assert markdown_tokens.new_token is markdown_tokens._filled
+    made = markdown_tokens.new_token(*args)
+    expected = Token(*args[:3], **keywords)
+    assert made == expected and made.as_dict() == expected.as_dict()
+    assert made == markdown_tokens._constructed(*args)
+    other = markdown_tokens.new_token("text", "", 0, 0)
+    assert made.attrs is not other.attrs and made.meta is not other.meta  # never shared
