@@ -104,7 +104,7 @@ def install(md: MarkdownIt) -> bool:
 def normalize(state: StateCore) -> None:
     """markdown-it's `normalize` core rule without its regular expressions' work on text that
     has nothing to change: its newline pattern matches, and replaces, every single `\n` of
-    every page (4% of all Markdown parsing), and sources arrive with `\r` already gone."""
+    every page (5% of all Markdown parsing), and sources arrive with `\r` already gone."""
     src = state.src
     if "\r" in src:
         src = NEWLINES_RE.sub("\n", src)
