@@ -20,14 +20,23 @@ from typing import Any
 
 from markdown_it.token import Token
 
-# Token's fields as `_filled` fills them.
+# Token's fields as `new_token` fills them.
 _FIELDS = ("type", "tag", "nesting", "attrs", "map", "level", "children", "content")
 _FIELDS += ("markup", "info", "meta", "block", "hidden")
 
 _allocate = Token.__new__
 
 
-def _filled(
+def fields_known() -> bool:
+    """Whether Token is still the slotted dataclass `new_token` was written against."""
+    names = tuple(field.name for field in dataclasses.fields(Token))
+    return names == _FIELDS and "__slots__" in vars(Token)
+
+
+_FIELDS_KNOWN = fields_known()
+
+
+def new_token(
     type: str,  # noqa: A002 - Token's own name for it
     tag: str,
     nesting: int,
@@ -36,6 +45,17 @@ def _filled(
     markup: str = "",
     attrs: dict[str, Any] | None = None,
 ) -> Token:
+    """Token(type, tag, nesting, attrs=attrs or {}, level=level, content=..., markup=...)."""
+    if not _FIELDS_KNOWN:
+        return Token(
+            type,
+            tag,
+            nesting,  # type: ignore[arg-type]
+            attrs={} if attrs is None else attrs,
+            level=level,
+            content=content,
+            markup=markup,
+        )
     token = _allocate(Token)
     token.type = type
     token.tag = tag
@@ -51,32 +71,3 @@ def _filled(
     token.block = False
     token.hidden = False
     return token
-
-
-def _constructed(
-    type: str,  # noqa: A002
-    tag: str,
-    nesting: int,
-    level: int,
-    content: str = "",
-    markup: str = "",
-    attrs: dict[str, Any] | None = None,
-) -> Token:
-    return Token(
-        type,
-        tag,
-        nesting,  # type: ignore[arg-type]
-        attrs={} if attrs is None else attrs,
-        level=level,
-        content=content,
-        markup=markup,
-    )
-
-
-def fields_known() -> bool:
-    """Whether Token is still the slotted dataclass `new_token` was written against."""
-    names = tuple(field.name for field in dataclasses.fields(Token))
-    return names == _FIELDS and "__slots__" in vars(Token)
-
-
-new_token = _filled if fields_known() else _constructed
