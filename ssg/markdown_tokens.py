@@ -1,4 +1,4 @@
-"""Making markdown-it Tokens at a third of the cost of `Token(...)`.
+"""Making markdown-it Tokens at under half the cost of `Token(...)` (0.38 against 0.92 µs).
 
 `Token` is a slotted dataclass: its generated `__init__` takes every field by keyword and then
 `__post_init__` turns a list of attrs into a dict. Parsing the benchmark's 1,000-post site makes
