@@ -30,8 +30,8 @@ _shared: dict[str, Any] = {}
 def _in_workers(
     function: Callable, chunks: list[range], jobs: int, meanwhile: Callable[[], None] | None
 ) -> Iterator:
-    """Results of `function` per chunk, as they complete: `jobs - 1` forked workers take chunks
-    from the front of the list and this process takes them from the back.
+    """Results of `function` per chunk, as they complete: `jobs - 1` forked workers and this
+    process all take the next chunk nobody has started, in the list's order.
 
     The parent working too saves a process: a forked worker's resident memory counts the pages it
     shares with its parent, so on two cores one worker instead of two keeps the build's summed
@@ -52,11 +52,10 @@ def _in_workers(
         try:
             if meanwhile is not None:
                 meanwhile()  # the workers have started; their chunks do not wait for this
-            for chunk, future in zip(reversed(chunks), reversed(futures), strict=True):
-                if not future.cancel():
-                    break  # a worker has it, and every chunk before it
-                pending.discard(future)
-                yield function(chunk)
+            for chunk, future in zip(chunks, futures, strict=True):
+                if future.cancel():  # nobody has started it: this process's
+                    pending.discard(future)
+                    yield function(chunk)
                 finished = [f for f in futures if f in pending and f.done()]
                 for done in finished:
                     pending.discard(done)
@@ -71,33 +70,24 @@ def _in_workers(
 
 
 def _chunks(count: int, jobs: int) -> list[range]:
-    """Chunks that shrink towards where the workers and the parent meet (guided scheduling).
+    """Consecutive chunks that shrink towards the end of the list (guided scheduling).
 
-    The `jobs - 1` workers take chunks from the front and the parent from the back, so the list
-    is split in that proportion: the front part shrinks from its start, the back part from its
-    end. Big chunks keep the per-chunk overhead low; the small ones where the two sides meet let
-    everyone finish together (measured: with chunks shrinking only towards the end, the worker
-    was still on a 64-source chunk for 0.27 s after the parent ran out of work)."""
-    split = count * (jobs - 1) // jobs
-    front = _guided(split, jobs - 1)
-    back = _guided(count - split, 1)
+    Everyone takes from the front, so whoever is slower or starts later (the parent does other
+    work first, `meanwhile`) simply takes fewer chunks, and the last chunks are small enough
+    for all to finish together. Big chunks at the start keep the per-chunk overhead low.
+    (Measured: with the parent taking from the back of the list instead, the meeting point
+    moved into big chunks whenever the parent started late, and the worker parsed on alone for
+    0.11 s at the end of a 1,000-post build.)
+    """
     chunks = []
     start = 0
-    for size in [*front, *reversed(back)]:
-        chunks.append(range(start, start + size))
-        start += size
-    return chunks
-
-
-def _guided(count: int, workers: int) -> list[int]:
-    """Chunk sizes for `workers` taking from one end: each a share of what is left, at most 64."""
-    sizes = []
     left = count
     while left > 0:
-        size = max(1, min(64, left // (workers * 4)))
-        sizes.append(size)
+        size = max(1, min(64, left // (jobs * 4)))
+        chunks.append(range(start, start + size))
+        start += size
         left -= size
-    return sizes
+    return chunks
 
 
 # Rough cost of one output by kind or template, relative to a post page (measured on the
