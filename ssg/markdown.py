@@ -117,6 +117,7 @@ def author_markdown() -> MarkdownIt:
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=slugify)
     markdown_rules.install(md)
     markdown_rules.install_normalize(md)
+    markdown_rules.install_guards(md)
     markdown_inline.install(md)
     markdown_dispatch.install(md)
     return md
@@ -130,6 +131,7 @@ def reader_markdown() -> MarkdownIt:
     md.disable(["image"])
     markdown_rules.install(md)
     markdown_rules.install_normalize(md)
+    markdown_rules.install_guards(md)
     markdown_inline.install(md)
     markdown_dispatch.install(md)
     return md

@@ -116,6 +116,7 @@ def sped_up(make) -> MarkdownIt:  # noqa: ANN001 - stock_author or stock_reader
     md = make(FastRendererHTML)
     assert markdown_rules.install(md)
     assert markdown_rules.install_normalize(md)
+    assert markdown_rules.install_guards(md)
     assert markdown_inline.install(md)
     assert markdown_dispatch.install(md)
     return md
@@ -137,7 +138,7 @@ def test_same_tokens_and_html_as_markdown_it(make) -> None:
         assert outcome(fast, text) == outcome(stock, text), text
 
 
-@pytest.mark.parametrize("part", ["dispatch", "emphasis", "renderer"])
+@pytest.mark.parametrize("part", ["dispatch", "emphasis", "renderer", "guards"])
 def test_each_speed_up_alone_gives_the_same_html(part: str) -> None:
     """Differences could cancel out when all are on; each alone must match as well."""
     stock = stock_author()
@@ -146,6 +147,8 @@ def test_each_speed_up_alone_gives_the_same_html(part: str) -> None:
         assert markdown_dispatch.install(fast)
     elif part == "emphasis":
         assert markdown_rules.install(fast)
+    elif part == "guards":
+        assert markdown_rules.install_guards(fast) == ["github-tasklists", "text_join"]
     for text in samples()[:1500]:
         assert outcome(fast, text) == outcome(stock, text), text
 
@@ -159,6 +162,27 @@ def test_the_faster_normalize_changes_what_markdown_its_changes() -> None:
     for text in ("a\r\nb\rc\n\nd", "nul\0here\r\n", "\r\r\n\n", "plain\ntext\n", ""):
         assert outcome(fast, text) == outcome(stock, text), repr(text)
     assert "\ufffd" in fast.render("a\0b") and "\r" not in fast.render("a\r\nb\rc")
+
+
+def test_guarded_rules_still_run_where_their_strings_are() -> None:
+    stock, fast = stock_author(), stock_author()
+    assert markdown_rules.install_guards(fast)
+    for text in ("- [ ] a\n- [x] b\n- [X] c", "a \\* b &amp; c", "x&#35;y\\`z"):
+        assert outcome(fast, text) == outcome(stock, text), text
+    assert 'type="checkbox"' in fast.render("- [ ] task")
+    assert fast.render("- [y] not a task") == stock.render("- [y] not a task")
+
+
+def test_guards_need_markdown_its_fragments_join() -> None:
+    md = stock_author()
+    md.inline.ruler2.at("fragments_join", lambda state: None)
+    assert markdown_rules.install_guards(md) == []
+
+
+def test_both_site_parsers_guard_their_core_rules() -> None:
+    for md, expected in ((author_markdown(), 2), (reader_markdown(), 1)):
+        guarded = [r for r in md.core.ruler.__rules__ if r.fn.__module__ == markdown_rules.__name__]
+        assert len(guarded) == expected + 1  # and normalize
 
 
 def test_a_replaced_normalize_rule_is_left_alone() -> None:
