@@ -33,7 +33,7 @@ from markdown_it.parser_inline import ParserInline
 from markdown_it.token import Token
 
 from . import markdown_rules
-from .markdown_rules import flanking
+from .markdown_rules import flanking, rule_module
 from .markdown_tokens import new_token as _token
 
 # Where the fast path has something to decide: everything else is plain text.
@@ -81,7 +81,7 @@ def install(md: MarkdownIt) -> bool:
         return False
     compiled = md.inline.ruler.getRules("")
     compiled_post = md.inline.ruler2.getRules("")
-    if not any(_module(rule) == markdown_rules.__name__ for rule in compiled):
+    if not any(rule_module(rule) == markdown_rules.__name__ for rule in compiled):
         return False  # the `*` decisions below are those of our emphasis rule
 
     def parse(self, src: str, md: MarkdownIt, env: dict, tokens: list[Token]) -> list[Token]:  # noqa: ANN001
@@ -98,12 +98,8 @@ def install(md: MarkdownIt) -> bool:
 
 
 def _only_known(ruler, known: dict[str, str]) -> bool:  # noqa: ANN001 - markdown-it's Ruler
-    return all(known.get(rule.name) == _module(rule.fn) for rule in ruler.__rules__ if rule.enabled)
-
-
-def _module(function: object) -> str | None:
-    """Where a rule comes from (a functools.partial counts as the function it wraps)."""
-    return getattr(getattr(function, "func", function), "__module__", None)
+    enabled = [rule for rule in ruler.__rules__ if rule.enabled]
+    return all(known.get(rule.name) == rule_module(rule.fn) for rule in enabled)
 
 
 def parse_prose(src: str, md: MarkdownIt) -> list[Token]:

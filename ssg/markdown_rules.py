@@ -137,18 +137,26 @@ _GUARDS = {
 }
 
 
+# Inline rules known not to make `text_special` tokens, besides markdown-it's own escape and
+# entity rules (which make them only for `\` and `&`).
+_KNOWN_INLINE_MODULES = ("markdown_it.rules_inline.", "mdit_py_plugins.footnote.", __name__)
+
+
 def install_guards(md: MarkdownIt) -> list[str]:
     """Skip the core rules of `_GUARDS` on pages without their strings; the names guarded.
 
-    Only while markdown-it's inline rules are the stock set that ends with fragments_join (the
-    escape and entity rules, the only makers of `text_special`, among them): a plugin's inline
-    rule could make tokens that text_join must see."""
-    post = [(rule.name, _module_of(rule.fn)) for rule in md.inline.ruler2.__rules__]
+    Only while every inline rule is markdown-it's, the footnote plugin's or ours, and inline
+    parsing ends with markdown-it's fragments_join: a plugin's inline rule could make tokens
+    that text_join must see."""
+    inline = [rule_module(rule.fn) or "" for rule in md.inline.ruler.__rules__ if rule.enabled]
+    if not all(module.startswith(_KNOWN_INLINE_MODULES) for module in inline):
+        return []
+    post = [(rule.name, rule_module(rule.fn)) for rule in md.inline.ruler2.__rules__]
     if ("fragments_join", "markdown_it.rules_inline.fragments_join") not in post:
         return []
     guarded = []
     for rule in md.core.ruler.__rules__:
-        needles = _GUARDS.get((rule.name, _module_of(rule.fn)))
+        needles = _GUARDS.get((rule.name, rule_module(rule.fn)))
         if needles is not None and rule.enabled:
             md.core.ruler.at(rule.name, _guarded(rule.fn, needles))
             guarded.append(rule.name)
@@ -168,5 +176,6 @@ def _guarded(rule: Callable[[StateCore], None], needles: tuple[str, ...]) -> Cal
     return guarded
 
 
-def _module_of(function: object) -> str | None:
+def rule_module(function: object) -> str | None:
+    """Where a rule comes from (a functools.partial counts as the function it wraps)."""
     return getattr(getattr(function, "func", function), "__module__", None)

@@ -20,9 +20,10 @@ own runtime, 0.69 s with `escape_output`; `SiteContext` and `SiteEnvironment` to
 (0.64 -> 0.59 s, medians of six interleaved runs). tests/test_template_runtime.py renders the
 same templates with Jinja2's runtime and ours and compares the bytes.
 
-Everything here rides on Jinja2 3.x internals (`Template._from_namespace`, the attributes
-`Context.__init__` sets); if they change shape, `template_class` falls back to Jinja2's own
-Template, and the tests say which part broke.
+Everything here rides on Jinja2 3.x internals (`Template._from_namespace`, what
+`Context.__init__` sets, `_PassArg`). Without `_from_namespace` or markupsafe's C escaping,
+`template_class` gives Jinja2's own Template; without `_PassArg`, nothing is called directly;
+a change in what a Context holds fails the tests, which say which part broke.
 """
 
 from __future__ import annotations

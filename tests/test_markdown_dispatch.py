@@ -173,9 +173,12 @@ def test_guarded_rules_still_run_where_their_strings_are() -> None:
     assert fast.render("- [y] not a task") == stock.render("- [y] not a task")
 
 
-def test_guards_need_markdown_its_fragments_join() -> None:
+def test_guards_need_markdown_its_fragments_join_and_known_inline_rules() -> None:
     md = stock_author()
     md.inline.ruler2.at("fragments_join", lambda state: None)
+    assert markdown_rules.install_guards(md) == []
+    md = stock_author()
+    md.inline.ruler.push("plugin", lambda state, silent: False)
     assert markdown_rules.install_guards(md) == []
 
 
