@@ -8,8 +8,9 @@ output do not depend on which process rendered it, so a parallel build equals a 
 from __future__ import annotations
 
 import multiprocessing
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +50,12 @@ def _in_workers(
     ):
         futures = [executor.submit(function, chunk) for chunk in chunks]
         pending = set(futures)
+        # Futures as they finish (appended by the executor's thread), so taking the workers'
+        # results costs nothing per chunk: scanning every future after each chunk took 57 ms
+        # of the main process at 10,000 posts (374 chunks).
+        finished: deque[Future] = deque()
+        for future in futures:
+            future.add_done_callback(finished.append)
         try:
             if meanwhile is not None:
                 meanwhile()  # the workers have started; their chunks do not wait for this
@@ -56,10 +63,11 @@ def _in_workers(
                 if future.cancel():  # nobody has started it: this process's
                     pending.discard(future)
                     yield function(chunk)
-                finished = [f for f in futures if f in pending and f.done()]
-                for done in finished:
-                    pending.discard(done)
-                    yield done.result()
+                while finished:
+                    done = finished.popleft()
+                    if done in pending:  # not one this process cancelled and did itself
+                        pending.discard(done)
+                        yield done.result()
             for future in as_completed(pending):
                 yield future.result()
         except BrokenProcessPool as exc:
