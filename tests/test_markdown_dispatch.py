@@ -4,6 +4,7 @@ what markdown-it's own produce."""
 from __future__ import annotations
 
 import random
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -62,6 +63,14 @@ TRICKY = [
     "Ünïcödé *emphasis* — «quotes» – done",
     "```python\nprint('x')\n```",
     "~~~\n~~~~\n~~~",
+    "Term\n: a\n~ b\n: c",
+    "text\n___\nmore\n***\nand\n- - -",
+    "a\nb\n- c\nd\n1. e\n2) f",
+    "para\n> q\n# h\n<div>\n```\nx\n```",
+    "a\n    b\n\tc\n===",
+    "> a\nlazy\n---",
+    "a\n| b |\n|---|\n| c |",
+    "para\n[^1]: note\n[x]: /u",
 ]
 ALPHABET = [
     *"ab *_`[]()!<>&#^~\\-+:=|{}.\n 1",
@@ -109,6 +118,26 @@ def test_both_site_parsers_dispatch() -> None:
     for md in (author_markdown(), reader_markdown()):
         assert md.inline.tokenize.__func__.__module__ == "ssg.markdown_dispatch"
         assert md.block.tokenize.__func__.__module__ == "ssg.markdown_dispatch"
+        rules = {rule.name: rule.fn for rule in md.block.ruler.__rules__}
+        assert rules["paragraph"].__module__ == "ssg.markdown_dispatch"
+        assert rules["lheading"].__module__ == "ssg.markdown_dispatch"
+
+
+def test_paragraphs_ask_only_the_terminators_listed_for_the_line(monkeypatch) -> None:
+    """The table is really used (not markdown-it's loop): a wrong entry shows in the output."""
+    text = "text\n___\n"
+    assert sped_up(stock_author).render(text) == "<p>text</p>\n<hr />\n"
+    monkeypatch.setitem(markdown_dispatch.TERMINATOR_STARTS, "hr", "*-")
+    assert sped_up(stock_author).render(text) == "<p>text\n___</p>\n"
+
+
+def test_hard_wrapped_paragraphs_parse_the_same() -> None:
+    """Paragraphs of many lines are where the terminator table matters."""
+    stock, fast = stock_author(), sped_up(stock_author)
+    for path in sorted((REPO / "content").rglob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        wrapped = "\n".join(textwrap.fill(line, 30) for line in text.split("\n"))
+        assert outcome(fast, wrapped) == outcome(stock, wrapped), path
 
 
 def sped_up(make) -> MarkdownIt:  # noqa: ANN001 - stock_author or stock_reader
