@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from .i18n import Catalogs
     from .quick import Snapshot
     from .templates import TemplateDigests
+    from .writer import FileStamp
 
 # What only the phases after parsing use. Imported while the workers parse, not on the way to
 # forking them (0.13 s of serial start-up at every cold build); the forked render workers then
@@ -338,16 +339,22 @@ class Builder:
         progress: Progress,
         timer: PhaseTimer,
     ) -> BuildResult:
-        from .writer import StagingWriter, write_incremental
+        from .writer import StagingWriter, stamp_of, write_incremental
 
         output_dir = self.options.output_dir
         previous = self.cache.output_keys()
         fresh = not previous or not output_dir.is_dir()
         planned = {o.path: o for o in outputs}
+        stamps = self.cache.output_stamps()
+        folder = str(output_dir)
+
+        def untouched(path: str) -> bool:
+            """The file is there and still as this Aloud left it (not edited or replaced)."""
+            found = stamp_of(os.path.join(folder, path))
+            return found is not None and found == stamps.get(path)
+
         dirty = [
-            o
-            for o in outputs
-            if fresh or previous.get(o.path) != o.key or not (output_dir / o.path).exists()
+            o for o in outputs if fresh or previous.get(o.path) != o.key or not untouched(o.path)
         ]
         jobs = self._jobs(len(dirty), threshold=PARALLEL_RENDER_FROM)
         result = BuildResult(
@@ -357,16 +364,19 @@ class Builder:
             rendered_paths=sorted(o.path for o in dirty),
         )
 
-        def render(sink: Callable[[str, bytes], None], direct: bool) -> None:
-            render_many(
+        def render(
+            sink: Callable[[str, bytes], FileStamp | None], direct: bool
+        ) -> dict[str, FileStamp]:
+            written = render_many(
                 env, config, dirty, jobs, progress, sink, direct, meanwhile=self.cache.save_parsed
             )
             timer.lap("render")
+            return written
 
         if fresh:
             writer = StagingWriter(output_dir)
             try:
-                render(writer.write, direct=True)
+                new_stamps = render(writer.write, direct=True)
             except BaseException:
                 writer.abort()
                 raise
@@ -381,7 +391,13 @@ class Builder:
                 changed = write_incremental(output_dir, rendered, deleted)
             result.deleted = deleted
             result.written = changed
+            new_stamps = {p: s for p, s in stamps.items() if p in planned and p not in rendered}
+            for path in rendered:  # rewritten, or checked and found right as it is
+                found = stamp_of(os.path.join(folder, path))
+                if found is not None:
+                    new_stamps[path] = found
         self.cache.set_output_keys({o.path: o.key for o in outputs})
+        self.cache.set_output_stamps(new_stamps)
         result.changed_urls = sorted({url_of_output(config, p) for p in result.written})
         timer.lap("write")
         return result

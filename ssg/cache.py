@@ -18,11 +18,14 @@ import pickle
 import tempfile
 from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .collector import no_collections
 from .config import Config
+
+if TYPE_CHECKING:
+    from .writer import FileStamp
 
 MAGIC = b"ALOUD-CACHE-2\n"
 
@@ -35,6 +38,7 @@ class BuildCache:
         self.output_dir = str(output_dir.resolve())
         self._parsed: dict[str, tuple[str, Any]] = {}
         self._keys: dict[str, str] = {}
+        self._stamps: dict[str, FileStamp] = {}
         self._loaded = False
         self._parsed_dirty = False
         self._keys_dirty = False
@@ -81,6 +85,8 @@ class BuildCache:
         same_output = state.get("output_dir") == self.output_dir and Path(self.output_dir).is_dir()
         if same_output and isinstance(keys, dict):
             self._keys = _distrust_unsaved_writes(keys, self.writing_path)
+            stamps = state.get("stamps")
+            self._stamps = stamps if isinstance(stamps, dict) else {}
 
     def save_parsed(self) -> None:
         """Write the parse results if they changed (a build calls this while workers render)."""
@@ -95,7 +101,12 @@ class BuildCache:
         if self.state_dir is None:
             return
         if self._keys_dirty:
-            payload = {"version": __version__, "output_dir": self.output_dir, "keys": self._keys}
+            payload = {
+                "version": __version__,
+                "output_dir": self.output_dir,
+                "keys": self._keys,
+                "stamps": self._stamps,
+            }
             write_cache_file(self.path, [payload])
             self._keys_dirty = False
         self.writing_path.unlink(missing_ok=True)  # the keys saved describe the output again
@@ -150,8 +161,18 @@ class BuildCache:
             self._keys = keys
             self._keys_dirty = True
 
+    def output_stamps(self) -> dict[str, FileStamp]:
+        """What each output file looked like when this Aloud last wrote or checked it."""
+        return self._stamps
+
+    def set_output_stamps(self, stamps: dict[str, FileStamp]) -> None:
+        if stamps != self._stamps:
+            self._stamps = stamps
+            self._keys_dirty = True
+
     def forget_outputs(self) -> None:
         self._keys = {}
+        self._stamps = {}
         self._keys_dirty = True
 
 

@@ -5,8 +5,9 @@ more than a whole no-change build should take. So `aloud build` first asks this 
 module whether anything could have changed: it compares the stat data of every input (size,
 mtime, ctime and inode, as git's index does; ctime cannot be forged by `cp -p` or rsync), the
 build options, Aloud's own files and the git HEAD against what the last successful build recorded,
-and checks that every output it wrote is still there with the size it had. Any difference,
-however small, falls through to the real build, which decides by content digests.
+and checks that every output it wrote is still there as it left it (size, mtime and inode). Any
+difference, however small, falls through to the real build, which decides by content digests
+and renders again any output file that was edited or replaced.
 """
 
 from __future__ import annotations
@@ -103,7 +104,7 @@ def record(
     warnings: list[str],
     outputs: list[str],
 ) -> None:
-    """After a successful build: remember the inputs and the size of each output it planned.
+    """After a successful build: remember the inputs and the stamp of each output it planned.
 
     Only the build's own outputs: stat-ing their known paths took 10 ms at 1,000 posts, where
     walking public/ to find them took 100 ms (a directory per page). Files the build did not
@@ -111,7 +112,8 @@ def record(
     files = []
     for rel in outputs:
         try:
-            files.append([rel, os.stat(os.path.join(output_dir, rel)).st_size])
+            info = os.stat(os.path.join(output_dir, rel))
+            files.append([rel, info.st_size, info.st_mtime_ns, info.st_ino])
         except OSError:
             return  # gone already: record nothing, so the next build is a real one
     state = {"inputs": signature, "files": files, "warnings": warnings}
@@ -137,8 +139,9 @@ def unchanged(site_dir: Path, output_dir: Path, options: dict) -> tuple[bool, st
         return False, signature, [], 0
     files = state.get("files", [])
     try:
-        for rel, size in files:
-            if os.stat(os.path.join(output_dir, rel)).st_size != size:
+        for rel, *stamp in files:
+            info = os.stat(os.path.join(output_dir, rel))
+            if stamp != [info.st_size, info.st_mtime_ns, info.st_ino]:
                 return False, signature, [], 0
     except (OSError, TypeError, ValueError):
         return False, signature, [], 0

@@ -25,6 +25,8 @@ from .progress import Progress
 if TYPE_CHECKING:
     import jinja2
 
+    from .writer import FileStamp
+
 _shared: dict[str, Any] = {}
 
 
@@ -162,19 +164,18 @@ def parse_many(
     return results, errors
 
 
-def _render_chunk(indices: range) -> list[tuple[str, bytes | SiteError | None]]:
+def _render_chunk(indices: range) -> list[tuple[str, bytes | SiteError | FileStamp | None]]:
     env, config, outputs = _shared["env"], _shared["config"], _shared["outputs"]
     results = [_render_one(env, config, outputs[i]) for i in indices]
     direct = _shared.get("direct")
     if direct is None:
         return results
-    # A cold build: write into the staging folder here and send back only the paths, so the
-    # parent neither unpickles every page nor spends its core on writing.
-    written: list[tuple[str, bytes | SiteError | None]] = []
+    # A cold build: write into the staging folder here and send back only the paths and the
+    # files' stamps, so the parent neither unpickles every page nor spends its core on writing.
+    written: list[tuple[str, bytes | SiteError | FileStamp | None]] = []
     for path, item in results:
         if isinstance(item, bytes):
-            direct(path, item)
-            written.append((path, None))
+            written.append((path, direct(path, item)))
         else:
             written.append((path, item))
     return written
@@ -199,24 +200,28 @@ def render_many(
     outputs: Sequence[Output],
     jobs: int,
     progress: Progress,
-    sink: Callable[[str, bytes], None],
+    sink: Callable[[str, bytes], FileStamp | None],
     direct: bool = False,
     meanwhile: Callable[[], None] | None = None,
-) -> None:
-    """Render every output; `sink(path, bytes)` receives results. All errors raise together.
+) -> dict[str, FileStamp]:
+    """Render every output; `sink(path, bytes)` receives results and may return the stamp of
+    the file it wrote, and the stamps are returned by path. All errors raise together.
 
     With `direct`, worker processes call `sink` themselves (it must write to disk, e.g. a
     staging folder that is thrown away if anything fails)."""
     errors: list[SiteError] = []
+    stamps: dict[str, FileStamp] = {}
     done = 0
 
-    def collect(items: list[tuple[str, bytes | SiteError | None]]) -> None:
+    def collect(items: list[tuple[str, bytes | SiteError | FileStamp | None]]) -> None:
         nonlocal done
         for path, item in items:
             if isinstance(item, SiteError):
                 errors.append(item)
-            elif item is not None and not errors:
-                sink(path, item)
+            elif not errors:
+                stamp = sink(path, item) if isinstance(item, bytes) else item
+                if stamp is not None:
+                    stamps[path] = stamp
             done += 1
         progress.step("render", done, len(outputs))
 
@@ -236,3 +241,4 @@ def render_many(
     if errors:
         unique = {str(e): e for e in errors}
         raise BuildFailed([unique[k] for k in sorted(unique)])
+    return stamps

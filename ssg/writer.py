@@ -16,6 +16,22 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+# What a file looked like right after Aloud wrote it: (size, mtime in ns, inode). The next build
+# renders again any output whose file no longer looks like this (edited by hand, replaced,
+# truncated by a failed copy), as make and rsync notice changed files.
+FileStamp = tuple[int, int, int]
+
+
+def stamp_of(path: str) -> FileStamp | None:
+    """The stamp of the file at `path` now; None if there is no regular file there."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    return (info.st_size, info.st_mtime_ns, info.st_ino)
+
 
 def safe_join(root: Path, rel: str) -> Path:
     """root/rel, refusing anything that could escape root (an alias like "../../etc").
@@ -99,15 +115,23 @@ class StagingWriter:
         )
         self._folders = {str(self.staging)}  # made by this process (each worker has its own)
 
-    def write(self, rel: str, data: bytes) -> None:
-        """Write one file; its folder is made once, not asked for again for every file in it."""
+    def write(self, rel: str, data: bytes) -> FileStamp:
+        """Write one file and return its stamp (moving the staging folder into place keeps
+        it); the file's folder is made once, not asked for again for every file in it."""
         target = str(safe_join(self.staging, rel))
         folder = os.path.dirname(target)
         if folder not in self._folders:
             os.makedirs(folder, exist_ok=True)
             self._folders.add(folder)
-        with open(target, "wb") as handle:
-            handle.write(data)
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            info = os.fstat(fd)
+        finally:
+            os.close(fd)
+        return (info.st_size, info.st_mtime_ns, info.st_ino)
 
     def commit(self) -> None:
         """Swap the staging folder in; the old output is removed only after the swap."""

@@ -54,7 +54,7 @@ def test_fast_path_records_every_planned_output(make_site):
     site = make_site({"content/notes/a.md": POST})
     assert run(site.root).returncode == 0
     [state_file] = (site.root / ".aloud").glob("fast-*.json")
-    recorded = {rel for rel, _size in json.loads(state_file.read_text())["files"]}
+    recorded = {rel for rel, *_stamp in json.loads(state_file.read_text())["files"]}
     on_disk = {
         str(p.relative_to(site.root / "public"))
         for p in (site.root / "public").rglob("*")
@@ -64,6 +64,33 @@ def test_fast_path_records_every_planned_output(make_site):
     page = site.root / "public/notes/a/index.html"
     page.write_text(page.read_text() + "<!-- edited by hand -->")
     assert "nothing changed" not in run(site.root).stderr
+
+
+def test_an_output_edited_by_hand_is_put_right_by_the_next_build(make_site):
+    """Edited (even keeping its size), replaced or truncated: the next build notices that the
+    file is not as it left it, renders that output again and writes it if it differs."""
+    site = make_site({"content/notes/a.md": POST})
+    assert run(site.root).returncode == 0
+    page = site.root / "public/notes/a/index.html"
+    built = page.read_bytes()
+    for damage in ("same size", "shorter", "replaced", "touched"):
+        if damage == "same size":
+            page.write_bytes(built.replace(b"Body text.", b"Bodx text."))
+        elif damage == "shorter":
+            page.write_bytes(built[:100])
+        elif damage == "replaced":  # a new file in its place, size and times copied
+            info = page.stat()
+            copy = page.with_name("copy.html")
+            copy.write_bytes(built.replace(b"Body text.", b"Bodx text."))
+            os.utime(copy, ns=(info.st_atime_ns, info.st_mtime_ns))
+            os.replace(copy, page)
+        else:
+            os.utime(page, ns=(1, 1))  # the same bytes, an older mtime: checked, not rewritten
+        result = run(site.root)
+        assert result.returncode == 0, result.stderr
+        assert "nothing changed" not in result.stderr, damage
+        assert page.read_bytes() == built, damage
+        assert "nothing changed" in run(site.root).stderr, damage  # and trusted again after
 
 
 def test_same_size_edit_with_restored_mtime_is_seen(make_site):
