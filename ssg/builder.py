@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
     from .i18n import Catalogs
     from .quick import Snapshot
+    from .template_cache import LayoutFacts
     from .templates import TemplateDigests
     from .writer import FileStamp
 
@@ -50,6 +51,7 @@ LATER_PHASE_MODULES = (
     "ssg.quick",
     "ssg.render",
     "ssg.routes",
+    "ssg.template_cache",
     "ssg.template_strings",
     "ssg.templates",
     "ssg.writer",
@@ -109,6 +111,7 @@ class Builder:
         self.catalogs: Catalogs | None = None
         self._template_dirs_unread: list[Path] | None = None  # see _note_template_ids
         self.template_digests: TemplateDigests | None = None
+        self.layout_facts: LayoutFacts | None = None  # what the layouts reference and translate
         self.parallel_ok = True
         self.keep_snapshot = False  # watch mode keeps the last site for quick rebuilds
         self.snapshot: Snapshot | None = None
@@ -132,6 +135,7 @@ class Builder:
     def _environment(self, config: Config) -> tuple[jinja2.Environment, Catalogs, TemplateDigests]:
         """Rebuilt only when a layout, catalog or the config changed."""
         from .i18n import load_catalogs
+        from .template_cache import layout_cache
         from .templates import TemplateDigests, layout_dirs, make_environment
 
         dirs = layout_dirs(self.options.site_dir, BUILTIN_ROOT)
@@ -142,8 +146,10 @@ class Builder:
         if self.env is None or fingerprint != self.env_inputs:
             self.catalogs = load_catalogs(config, i18n_dirs)
             self._template_dirs_unread = dirs
-            self.env = make_environment(config, dirs, self.catalogs)
-            self.template_digests = TemplateDigests(self.env)
+            layouts = layout_cache(self.cache.state_dir)
+            self.layout_facts = layouts.facts
+            self.env = make_environment(config, dirs, self.catalogs, layouts.compiled)
+            self.template_digests = TemplateDigests(self.env, layouts.facts)
             self.env_inputs = fingerprint
         assert self.catalogs is not None and self.template_digests is not None
         return self.env, self.catalogs, self.template_digests
@@ -153,7 +159,8 @@ class Builder:
         from .template_strings import template_message_ids
 
         if self._template_dirs_unread is not None and self.catalogs is not None:
-            self.catalogs.note_template_ids(template_message_ids(self._template_dirs_unread))
+            ids = template_message_ids(self._template_dirs_unread, self.layout_facts)
+            self.catalogs.note_template_ids(ids)
             self._template_dirs_unread = None
 
     def _read_digests(self, sources: list[Source]) -> dict[str, str]:
@@ -220,6 +227,8 @@ class Builder:
             else:
                 _prepare_templates(environment[0], environment[2])
                 self._note_template_ids()
+                if self.layout_facts is not None:
+                    self.layout_facts.save()
             history = self._history(config, sources)
 
         parsed, parse_errors = self._parse(sources, digests, progress, meanwhile)

@@ -23,6 +23,7 @@ from .config import Config
 from .errors import SiteError
 from .i18n import Catalogs, format_date, format_number
 from .openness import filters as openness_filters
+from .template_cache import LayoutFacts, source_key
 from .template_runtime import SiteEnvironment, template_class
 from .urls import absolute
 from .video import video_info, video_time_url
@@ -33,7 +34,14 @@ def layout_dirs(site_dir: Path, builtin_root: Path) -> list[Path]:
     return [d for d in (site_dir / "layouts", builtin_root / "layouts") if d.is_dir()]
 
 
-def make_environment(config: Config, dirs: list[Path], catalogs: Catalogs) -> jinja2.Environment:
+def make_environment(
+    config: Config,
+    dirs: list[Path],
+    catalogs: Catalogs,
+    bytecode_cache: jinja2.BytecodeCache | None = None,
+) -> jinja2.Environment:
+    """The layouts' environment; `bytecode_cache` keeps compiled layouts between builds (see
+    template_cache.py: the options below are part of what names that cache)."""
     env = SiteEnvironment(
         loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
         autoescape=True,
@@ -42,6 +50,7 @@ def make_environment(config: Config, dirs: list[Path], catalogs: Catalogs) -> ji
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
+        bytecode_cache=bytecode_cache,
     )
     env.template_class = template_class()  # see template_runtime.py: same bytes, less time
 
@@ -127,8 +136,9 @@ def _filters(config: Config) -> dict[str, Callable]:
 class TemplateDigests:
     """Digest of a template together with every template it references, computed once each."""
 
-    def __init__(self, env: jinja2.Environment) -> None:
+    def __init__(self, env: jinja2.Environment, facts: LayoutFacts | None = None) -> None:
         self.env = env
+        self.facts = facts or LayoutFacts()
         self._own: dict[str, str] = {}
         self._refs: dict[str, tuple[str, ...] | None] = {}
         self._closure: dict[str, str] = {}
@@ -140,13 +150,20 @@ class TemplateDigests:
             source, filename, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
         except jinja2.TemplateNotFound:
             raise SiteError(None, None, f"missing template '{name}'") from None
-        try:
-            refs = jinja_meta.find_referenced_templates(self.env.parse(source))
-            listed = list(refs)
-        except jinja2.TemplateSyntaxError as exc:
-            raise SiteError(filename, exc.lineno, f"template error: {exc.message}") from None
-        # A dynamic include (None) could pull in anything: depend on every template.
-        self._refs[name] = None if None in listed else tuple(sorted(set(listed)))
+        key = source_key(source)
+        if key in self.facts.references:  # parsed by an earlier build
+            known = self.facts.references[key]
+            self._refs[name] = None if known is None else tuple(known)
+        else:
+            try:
+                listed = list(jinja_meta.find_referenced_templates(self.env.parse(source)))
+            except jinja2.TemplateSyntaxError as exc:
+                raise SiteError(filename, exc.lineno, f"template error: {exc.message}") from None
+            # A dynamic include (None) could pull in anything: depend on every template.
+            self._refs[name] = None if None in listed else tuple(sorted(set(listed)))
+            refs = self._refs[name]
+            self.facts.references[key] = None if refs is None else list(refs)
+            self.facts.changed = True
         # Last: a template is known only once all of it is (a broken one fails again next time).
         self._own[name] = hashlib.sha256(f"{filename}\0{source}".encode()).hexdigest()
 
