@@ -33,11 +33,11 @@ from .progress import PhaseTimer, Progress
 if TYPE_CHECKING:
     import jinja2
 
+    from .fastpath import FileStamp
     from .i18n import Catalogs
     from .quick import Snapshot
     from .template_cache import LayoutFacts
     from .templates import TemplateDigests
-    from .writer import FileStamp
 
 # What only the phases after parsing use. Imported while the workers parse, not on the way to
 # forking them (0.13 s of serial start-up at every cold build); the forked render workers then
@@ -88,6 +88,7 @@ class BuildResult:
     changed_urls: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)  # phase -> seconds
     quick: bool = False  # a body-only rebuild (see quick.py)
+    stamps: dict[str, FileStamp] = field(default_factory=dict)  # planned outputs, as written
 
     @property
     def unchanged(self) -> int:
@@ -348,7 +349,8 @@ class Builder:
         progress: Progress,
         timer: PhaseTimer,
     ) -> BuildResult:
-        from .writer import StagingWriter, stamp_of, write_incremental
+        from .fastpath import stamp_of
+        from .writer import StagingWriter, write_incremental
 
         output_dir = self.options.output_dir
         previous = self.cache.output_keys()
@@ -407,6 +409,7 @@ class Builder:
                     new_stamps[path] = found
         self.cache.set_output_keys({o.path: o.key for o in outputs})
         self.cache.set_output_stamps(new_stamps)
+        result.stamps = new_stamps
         result.changed_urls = sorted({url_of_output(config, p) for p in result.written})
         timer.lap("write")
         return result

@@ -25,7 +25,7 @@ from .collector import no_collections
 from .config import Config
 
 if TYPE_CHECKING:
-    from .writer import FileStamp
+    from .fastpath import FileStamp
 
 MAGIC = b"ALOUD-CACHE-2\n"
 

@@ -72,7 +72,7 @@ def run_build(args: argparse.Namespace) -> int:
             fast_options,
             signature,
             [str(w) for w in result.warnings],
-            result.output_paths,
+            {path: result.stamps.get(path) for path in result.output_paths},
         )
     if args.debug:
         from .progress import format_timings

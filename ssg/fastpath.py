@@ -15,9 +15,27 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+
+# What a file looked like right after Aloud wrote it: (size, mtime in ns, inode). A build
+# renders again any output whose file no longer looks like this (edited by hand, replaced,
+# truncated by a failed copy), as make and rsync notice changed files; this module skips a build
+# only if every output still does.
+FileStamp = tuple[int, int, int]
+
+
+def stamp_of(path: str) -> FileStamp | None:
+    """The stamp of the file at `path` now; None if there is no regular file there."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    return (info.st_size, info.st_mtime_ns, info.st_ino)
 
 
 def _builtin_root() -> Path:
@@ -102,20 +120,20 @@ def record(
     options: dict,
     signature: str,
     warnings: list[str],
-    outputs: list[str],
+    stamps: dict[str, FileStamp | None],
 ) -> None:
-    """After a successful build: remember the inputs and the stamp of each output it planned.
+    """After a successful build: remember the inputs and the stamp of each output it planned,
+    as the build recorded it (a missing one is taken from the disk).
 
-    Only the build's own outputs: stat-ing their known paths took 10 ms at 1,000 posts, where
-    walking public/ to find them took 100 ms (a directory per page). Files the build did not
-    plan are none of its business, as for a real build."""
+    Only the build's own outputs: walking public/ to find them took 100 ms at 1,000 posts (a
+    directory per page). Files the build did not plan are none of its business, as for a real
+    build."""
     files = []
-    for rel in outputs:
-        try:
-            info = os.stat(os.path.join(output_dir, rel))
-            files.append([rel, info.st_size, info.st_mtime_ns, info.st_ino])
-        except OSError:
+    for rel, known in stamps.items():
+        found = known or stamp_of(os.path.join(output_dir, rel))
+        if found is None:
             return  # gone already: record nothing, so the next build is a real one
+        files.append([rel, *found])
     state = {"inputs": signature, "files": files, "warnings": warnings}
     path = _state_path(site_dir, output_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -140,8 +158,8 @@ def unchanged(site_dir: Path, output_dir: Path, options: dict) -> tuple[bool, st
     files = state.get("files", [])
     try:
         for rel, *stamp in files:
-            info = os.stat(os.path.join(output_dir, rel))
-            if stamp != [info.st_size, info.st_mtime_ns, info.st_ino]:
+            found = stamp_of(os.path.join(output_dir, rel))
+            if found is None or stamp != list(found):
                 return False, signature, [], 0
     except (OSError, TypeError, ValueError):
         return False, signature, [], 0

@@ -25,7 +25,7 @@ from .progress import Progress
 if TYPE_CHECKING:
     import jinja2
 
-    from .writer import FileStamp
+    from .fastpath import FileStamp
 
 _shared: dict[str, Any] = {}
 

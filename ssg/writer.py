@@ -15,22 +15,10 @@ import stat
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-# What a file looked like right after Aloud wrote it: (size, mtime in ns, inode). The next build
-# renders again any output whose file no longer looks like this (edited by hand, replaced,
-# truncated by a failed copy), as make and rsync notice changed files.
-FileStamp = tuple[int, int, int]
-
-
-def stamp_of(path: str) -> FileStamp | None:
-    """The stamp of the file at `path` now; None if there is no regular file there."""
-    try:
-        info = os.stat(path)
-    except OSError:
-        return None
-    if not stat.S_ISREG(info.st_mode):
-        return None
-    return (info.st_size, info.st_mtime_ns, info.st_ino)
+if TYPE_CHECKING:
+    from .fastpath import FileStamp
 
 
 def safe_join(root: Path, rel: str) -> Path:
