@@ -89,6 +89,8 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)  # phase -> seconds
     quick: bool = False  # a body-only rebuild (see quick.py)
     stamps: dict[str, FileStamp] = field(default_factory=dict)  # planned outputs, as written
+    # Content files (relative to content/) -> digest of the bytes this build read
+    source_digests: dict[str, str] = field(default_factory=dict)
 
     @property
     def unchanged(self) -> int:
@@ -267,6 +269,7 @@ class Builder:
         result = self._render_and_commit(config, env, outputs, progress, timer)
         result.warnings = warnings
         result.site = site
+        result.source_digests = self._source_digests(sources, parsed)
         if self.keep_snapshot:
             from .quick import make_snapshot
 
@@ -276,6 +279,19 @@ class Builder:
         result.seconds = time.perf_counter() - started
         result.timings = timer.laps
         progress.done(result)
+        return result
+
+    def _source_digests(self, sources: list[Source], parsed: dict[str, Parsed]) -> dict[str, str]:
+        """What the no-change fast path compares a touched file with: the bytes this build
+        used (parsed, or copied by digest), never a later read."""
+        result = {}
+        for source in sources:
+            if source.rel in parsed:
+                result[source.rel] = parsed[source.rel].digest
+            elif source.kind == "static":
+                digest = self.digests.known(str(source.path))
+                if digest is not None:
+                    result[source.rel] = digest
         return result
 
     def _static_outputs(self, site: Site, key: str) -> list[Output]:

@@ -49,9 +49,9 @@ def run_build(args: argparse.Namespace) -> int:
         "output": str(output),
     }
     use_cache = not args.no_cache
-    signature = ""
+    scan = None
     if use_cache:
-        same, signature, warnings, count = fastpath.unchanged(site_dir, output, fast_options)
+        same, scan, warnings, count = fastpath.unchanged(site_dir, output, fast_options)
         if same:
             print_warnings(warnings)
             if not args.quiet:
@@ -61,18 +61,18 @@ def run_build(args: argparse.Namespace) -> int:
         fastpath.forget(site_dir, output)
     from .builder import Builder
 
-    # The signature taken before the build is the one recorded: a file saved while the build
-    # ran then differs from it, and the next build does not skip.
+    # The scan taken before the build is the one recorded: a file saved while the build ran
+    # then differs from it, and the next build compares its bytes with those the build read.
     result = Builder(options_from(args)).build()
     print_warnings(result.warnings)
-    if use_cache:
+    if scan is not None:
         fastpath.record(
             site_dir,
             output,
-            fast_options,
-            signature,
+            scan,
             [str(w) for w in result.warnings],
             {path: result.stamps.get(path) for path in result.output_paths},
+            result.source_digests,
         )
     if args.debug:
         from .progress import format_timings

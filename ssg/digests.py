@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .parse import file_digest
+from .fastpath import file_digest
 
 Signature = tuple[int, int]
 
@@ -32,6 +32,11 @@ class DigestMemo:
         """Record a digest computed elsewhere (a quick rebuild already read the file)."""
         stat = path.stat()
         self._known[key] = ((stat.st_size, stat.st_mtime_ns), digest)
+
+    def known(self, key: str) -> str | None:
+        """The digest last computed under `key`, without looking at the file again."""
+        known = self._known.get(key)
+        return known[1] if known is not None else None
 
     def forget(self, key: str) -> None:
         self._known.pop(key, None)

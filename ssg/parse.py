@@ -7,13 +7,13 @@ results can be computed in worker processes and reused across builds from the ca
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 from typing import Any
 
 from .captions import CaptionTrack, parse_timestamp, read_captions
 from .discover import Source
 from .errors import SiteError
+from .fastpath import file_digest
 from .frontmatter import FrontMatter, parse_date, split_front_matter
 from .markdown import Rendered, render_markdown, render_reply
 
@@ -85,10 +85,6 @@ _STR_KEYS += ("template", "video", "poster")
 _LIST_KEYS = ("tags", "authors", "contributors", "open_questions", "aliases", "speakers")
 _BOOL_KEYS = ("draft", "private", "toc", "source")
 _KNOWN = {*_STR_KEYS, *_LIST_KEYS, *_BOOL_KEYS, "date", "updated", "chapters"}
-
-
-def file_digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def decode_text(data: bytes, display: str) -> str:

@@ -105,6 +105,101 @@ def test_same_size_edit_with_restored_mtime_is_seen(make_site):
     assert "Bodx text." in site.read("notes/a/index.html")  # ctime changed, so not skipped
 
 
+def _rewrite_same_bytes(path):
+    """What git checkout, `git stash pop` or a sync tool does: the same bytes in a new file."""
+    data = path.read_bytes()
+    path.unlink()
+    path.write_bytes(data)
+    os.utime(path, ns=(1_700_000_000 * 10**9, 1_700_000_000 * 10**9))
+
+
+def test_touched_content_with_the_same_bytes_is_no_change(make_site):
+    """New stat data but the bytes the last build read: skipped, and recorded anew, so the
+    build after that is decided by stat data alone again."""
+    site = make_site(
+        {"content/notes/a.md": POST, "content/notes/b.md": POST, "content/img/x.png": b"\x89PNG"}
+    )
+    assert run(site.root).returncode == 0
+    for rel in ("content/notes/a.md", "content/img/x.png"):
+        _rewrite_same_bytes(site.root / rel)
+    result = run(site.root)
+    assert result.returncode == 0 and "nothing changed" in result.stderr, result.stderr
+    [content_record] = (site.root / ".aloud").glob("content-*.json")
+    recorded = json.loads(content_record.read_text())["content"]
+    stat = (site.root / "content/notes/a.md").stat()
+    assert recorded["notes/a.md"][:4] == [
+        stat.st_size,
+        stat.st_mtime_ns,
+        stat.st_ctime_ns,
+        stat.st_ino,
+    ]
+    scan = fastpath.scan_inputs(site.root, {})
+    assert scan.content["notes/a.md"] == tuple(recorded["notes/a.md"][:4])
+    assert "nothing changed" in run(site.root).stderr
+
+
+def test_touched_content_with_other_bytes_is_built(make_site):
+    """Same size, old mtime, new bytes: read, found different, built."""
+    site = make_site({"content/notes/a.md": POST, "content/notes/b.md": POST})
+    run(site.root)
+    path = site.root / "content/notes/a.md"
+    info = path.stat()
+    path.write_text(POST.replace("Body", "Bodx"))
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    result = run(site.root)
+    assert "nothing changed" not in result.stderr
+    assert "Bodx text." in site.read("notes/a/index.html")
+
+
+def test_renamed_added_or_unread_files_are_not_judged_by_bytes(make_site):
+    """Only the stat data of files the build read can be excused by their bytes: a rename, a
+    new file, or a touched file the build skipped (an editor's backup) sends the build through."""
+    site = make_site({"content/notes/a.md": POST, "content/notes/old.md.bak": "backup"})
+    run(site.root)
+    _rewrite_same_bytes(site.root / "content/notes/old.md.bak")
+    assert "nothing changed" not in run(site.root).stderr
+    os.rename(site.root / "content/notes/a.md", site.root / "content/notes/c.md")
+    assert "nothing changed" not in run(site.root).stderr
+    assert site.exists("notes/c/index.html") and not site.exists("notes/a/index.html")
+
+
+def test_the_recorded_digest_is_that_of_the_bytes_the_build_read(make_site):
+    """A file changed during a build and changed back afterwards must not look unchanged:
+    the record keeps the digest the build used, not a later reading."""
+    site = make_site({"content/notes/a.md": POST})
+    run(site.root)
+    output = site.root / "public"
+    same, scan, warnings, _count = fastpath.unchanged(site.root, output, {"x": 1})
+    assert not same  # other options
+    [state_file] = (site.root / ".aloud").glob("fast-*.json")
+    files = json.loads(state_file.read_text())["files"]
+    stamps = {rel: tuple(stamp) for rel, *stamp in files}
+    other = fastpath.file_digest(POST.replace("Body", "Bodx").encode())
+    fastpath.record(site.root, output, scan, warnings, stamps, {"notes/a.md": other})
+    assert fastpath.unchanged(site.root, output, {"x": 1})[0]  # stat data alike: trusted
+    _rewrite_same_bytes(site.root / "content/notes/a.md")
+    assert not fastpath.unchanged(site.root, output, {"x": 1})[0]  # bytes differ from the build's
+    fastpath.record(site.root, output, scan, warnings, stamps, {"notes/a.md": None})
+    assert not fastpath.unchanged(site.root, output, {"x": 1})[0]
+
+
+def test_a_damaged_or_stale_content_record_is_not_trusted(make_site):
+    site = make_site({"content/notes/a.md": POST})
+    run(site.root)
+    [content_record] = (site.root / ".aloud").glob("content-*.json")
+    original = content_record.read_text()
+    for damage in ("{not json", original.replace('"notes/a.md"', '"notes/b.md"'), None):
+        if damage is None:
+            content_record.unlink()
+        else:
+            content_record.write_text(damage)
+        _rewrite_same_bytes(site.root / "content/notes/a.md")
+        assert "nothing changed" not in run(site.root).stderr, damage
+        _rewrite_same_bytes(site.root / "content/notes/a.md")
+        assert "nothing changed" in run(site.root).stderr, damage  # recorded anew by that build
+        original = content_record.read_text()
+
+
 def test_corrupted_cache_is_ignored(make_site):
     site = make_site({"content/notes/a.md": POST})
     site.build()
