@@ -12,6 +12,8 @@ root) and measures:
 - cold: full build after deleting SITE/.aloud and SITE/public (median of --repeat, default 3),
   with the peak summed RSS of the build's process tree (sampled every 20 ms);
 - warm: full build again with nothing changed (median of --repeat, default 5);
+- touched: every file under SITE/content touched (new mtime and ctime, same bytes), then a full
+  build (median of --repeat, default 5), as after `git stash` and `pop` or a sync tool;
 - edit: `build.py watch` running; append a marker sentence to one post (temp file + os.replace)
   and poll the post's output page every 1 ms until the marker is there (median, ms);
 - template: SITE/layouts/post.html = the repo's layouts/post.html plus a comment; full build;
@@ -50,8 +52,8 @@ from floor import measure_floor, split_front_matter  # noqa: E402
 from generate import DIRTY, ensure_site, read_stamp  # noqa: E402
 from procs import RunResult, Watcher, run_timed, tree_size, wait_for_bytes  # noqa: E402
 
-COLUMNS = ["N", "floor s", "cold s", "ratio", "cold CPU user/sys s", "warm s", "edit ms",
-           "template s", "peak MiB", "peak PSS MiB", "output MiB/files"]  # fmt: skip
+COLUMNS = ["N", "floor s", "cold s", "ratio", "cold CPU user/sys s", "warm s", "touched s",
+           "edit ms", "template s", "peak MiB", "peak PSS MiB", "output MiB/files"]  # fmt: skip
 
 
 BUILDER = "build.py"  # --builder replaces it, e.g. with a stub to test this harness
@@ -149,7 +151,31 @@ def bench_builds(site: Path, cold_n: int, warm_n: int, timeout: float, res: dict
         res["errors"].append(
             f"warm: the first no-change build after a cold one took {warm[0]:.2f} s"
         )
+    bench_touched(site, warm_n, timeout, res)
     return True
+
+
+def touch_content(site: Path) -> int:
+    """New mtime and ctime for every content file, bytes unchanged; returns how many."""
+    count = 0
+    for path in (site / "content").rglob("*"):
+        if path.is_file():
+            os.utime(path)
+            count += 1
+    return count
+
+
+def bench_touched(site: Path, n: int, timeout: float, res: dict) -> None:
+    """Full builds right after touching every content file: nothing changed but stat data."""
+    touched = []
+    for _ in range(n):
+        touch_content(site)
+        r = run_timed(build_cmd(site), REPO, timeout)
+        if not r.ok:
+            res["errors"].append(report_failure("touched build", r))
+            break
+        touched.append(r.seconds)
+    res["touched_runs_s"], res["touched_s"] = touched, median(touched)
 
 
 def bench_template(site: Path, n: int, timeout: float, res: dict) -> None:
@@ -261,7 +287,7 @@ def bench_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
         f"  cold {res['cold_s']:.2f} s, {res['ratio']:.1f} x floor (median of paired runs), "
         f"peak {res['peak_mib']:.0f} MiB"
     )
-    print(f"  warm {fmt(res.get('warm_s'), 2, ' s')}")
+    print(f"  warm {fmt(res.get('warm_s'), 2, ' s')}, touched {fmt(res.get('touched_s'), 2, ' s')}")
     with dirty(site):
         bench_template(site, other_n, args.timeout, res)
         print(f"  template {fmt(res.get('template_s'), 2, ' s')}")
@@ -281,7 +307,8 @@ def row(r: dict[str, Any]) -> list[str]:
     cpu = f"{fmt(r.get('cold_user_s'), 2)} / {fmt(r.get('cold_sys_s'), 2)}"
     return [
         str(r["n"]), fmt(r.get("floor_s"), 2), fmt(r.get("cold_s"), 2), fmt(r.get("ratio"), 1),
-        cpu, fmt(r.get("warm_s"), 2), fmt(r.get("edit_ms"), 0), fmt(r.get("template_s"), 2),
+        cpu, fmt(r.get("warm_s"), 2), fmt(r.get("touched_s"), 2), fmt(r.get("edit_ms"), 0),
+        fmt(r.get("template_s"), 2),
         fmt(r.get("peak_mib"), 0), fmt(r.get("peak_pss_mib"), 0), out,
     ]  # fmt: skip
 
