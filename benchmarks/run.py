@@ -37,7 +37,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -139,43 +139,47 @@ def bench_builds(site: Path, cold_n: int, warm_n: int, timeout: float, res: dict
     res["peak_pss_mib"] = max(pss)
     size, files = tree_size(site / "public")
     res["output_mib"], res["output_files"] = size / 2**20, files
-    warm = []
-    for _ in range(warm_n):
-        r = run_timed(build_cmd(site), REPO, timeout)
-        if not r.ok:
-            res["errors"].append(report_failure("warm build", r))
-            break
-        warm.append(r.seconds)
+    warm = timed_builds(site, warm_n, timeout, res, "warm build")
     res["warm_runs_s"], res["warm_s"] = warm, median(warm)
     if len(warm) > 1 and warm[0] > 3 * (res["warm_s"] or 0) + 0.5:
         res["errors"].append(
             f"warm: the first no-change build after a cold one took {warm[0]:.2f} s"
         )
-    bench_touched(site, warm_n, timeout, res)
+    touched = timed_builds(site, warm_n, timeout, res, "touched build", before=touch_content)
+    res["touched_runs_s"], res["touched_s"] = touched, median(touched)
     return True
 
 
+def timed_builds(
+    site: Path,
+    n: int,
+    timeout: float,
+    res: dict,
+    what: str,
+    before: Callable[[Path], object] | None = None,
+) -> list[float]:
+    """Seconds of up to n full builds, each after `before(site)`; stops at a failing one."""
+    seconds = []
+    for _ in range(n):
+        if before is not None:
+            before(site)
+        r = run_timed(build_cmd(site), REPO, timeout)
+        if not r.ok:
+            res["errors"].append(report_failure(what, r))
+            break
+        seconds.append(r.seconds)
+    return seconds
+
+
 def touch_content(site: Path) -> int:
-    """New mtime and ctime for every content file, bytes unchanged; returns how many."""
+    """New mtime and ctime for every content file, bytes unchanged (what `git stash` and
+    `pop` or a sync tool leaves); returns how many."""
     count = 0
     for path in (site / "content").rglob("*"):
         if path.is_file():
             os.utime(path)
             count += 1
     return count
-
-
-def bench_touched(site: Path, n: int, timeout: float, res: dict) -> None:
-    """Full builds right after touching every content file: nothing changed but stat data."""
-    touched = []
-    for _ in range(n):
-        touch_content(site)
-        r = run_timed(build_cmd(site), REPO, timeout)
-        if not r.ok:
-            res["errors"].append(report_failure("touched build", r))
-            break
-        touched.append(r.seconds)
-    res["touched_runs_s"], res["touched_s"] = touched, median(touched)
 
 
 def bench_template(site: Path, n: int, timeout: float, res: dict) -> None:
