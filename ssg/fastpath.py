@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,13 +79,19 @@ class InputScan:
     content: dict[str, Stat]  # file under content/ (posix, relative) -> its stat data
 
 
-def _stat_of(path: str) -> Stat:
-    info = os.stat(path)
-    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
-
-
-def _stat_line(path: str, found: Stat) -> str:
-    return f"{path}\0{found[0]}\0{found[1]}\0{found[2]}\0{found[3]}\n"
+def _input_folders(site_dir: Path) -> Iterator[tuple[str, str, list[str]]]:
+    """(root, folder, sorted file names) of every folder a build reads from, site.toml's last."""
+    roots = [site_dir / name for name in _INPUT_DIRS] + [
+        BUILTIN_ROOT / name for name in _INPUT_DIRS[1:]
+    ]
+    roots.append(PACKAGE_DIR)
+    for root in map(str, roots):
+        for dirpath, dirnames, filenames in os.walk(root):
+            # __pycache__ appears when the build imports Aloud: not an input
+            dirnames[:] = sorted(name for name in dirnames if name != "__pycache__")
+            yield root, dirpath, sorted(filenames)
+    if (site_dir / "site.toml").exists():
+        yield str(site_dir), str(site_dir), ["site.toml"]
 
 
 def scan_inputs(site_dir: Path, options: dict) -> InputScan:
@@ -96,50 +103,32 @@ def scan_inputs(site_dir: Path, options: dict) -> InputScan:
         hasher.update(json.dumps(options, sort_keys=True).encode())
     content: dict[str, Stat] = {}
     content_root = str(site_dir / "content")
-    roots = [site_dir / name for name in _INPUT_DIRS] + [
-        BUILTIN_ROOT / name for name in _INPUT_DIRS[1:]
-    ]
-    roots.append(PACKAGE_DIR)
-    for root in map(str, roots):
+    for root, dirpath, filenames in _input_folders(site_dir):
         in_content = root == content_root
-        for dirpath, dirnames, filenames in os.walk(root):
-            # __pycache__ appears when the build imports Aloud: not an input
-            dirnames[:] = sorted(name for name in dirnames if name != "__pycache__")
-            lines = [f"{dirpath}/\n"]
-            frame_lines = lines.copy()
-            folder = dirpath[len(root) + 1 :].replace(os.sep, "/")
-            folder = folder + "/" if folder else ""
-            prefix = dirpath + os.sep
-            for name in sorted(filenames):
-                if name.endswith((".pyc", ".swp", "~")):
-                    continue
-                path = prefix + name
-                info = os.stat(path)
-                found = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
-                line = f"{path}\0{found[0]}\0{found[1]}\0{found[2]}\0{found[3]}\n"
-                lines.append(line)
-                if in_content:
-                    frame_lines.append(path + "\n")
-                    content[folder + name] = found
-                else:
-                    frame_lines.append(line)
-            everything.update("".join(lines).encode())
-            frame.update("".join(frame_lines).encode())
-    for name in ("site.toml",):
-        path = str(site_dir / name)
-        if os.path.exists(path):
-            line = _stat_line(path, _stat_of(path)).encode()
-            everything.update(line)
-            frame.update(line)
+        lines = [f"{dirpath}/\n"]
+        frame_lines = lines.copy()
+        folder = dirpath[len(root) + 1 :].replace(os.sep, "/")
+        folder = folder + "/" if folder else ""
+        prefix = dirpath + os.sep
+        for name in filenames:
+            if name.endswith((".pyc", ".swp", "~")):
+                continue
+            path = prefix + name
+            info = os.stat(path)
+            found = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+            line = f"{path}\0{found[0]}\0{found[1]}\0{found[2]}\0{found[3]}\n"
+            lines.append(line)
+            if in_content:
+                frame_lines.append(path + "\n")
+                content[folder + name] = found
+            else:
+                frame_lines.append(line)
+        everything.update("".join(lines).encode())
+        frame.update("".join(frame_lines).encode())
     head = str(_git_head(site_dir)).encode()
     everything.update(head)
     frame.update(head)
     return InputScan(everything.hexdigest(), frame.hexdigest(), content)
-
-
-def inputs_signature(site_dir: Path, options: dict) -> str:
-    """A digest of everything a build reads, by stat data."""
-    return scan_inputs(site_dir, options).signature
 
 
 def head_signature(site_dir: Path) -> str | None:

@@ -253,9 +253,9 @@ def test_cache_invalidated_by_content_template_config_and_version(make_site, mon
 
 def test_fast_signature_covers_aloud_itself(make_site):
     site = make_site({"content/notes/a.md": POST})
-    first = fastpath.inputs_signature(site.root, {})
-    assert first == fastpath.inputs_signature(site.root, {})
-    assert first != fastpath.inputs_signature(site.root, {"drafts": True})
+    first = fastpath.scan_inputs(site.root, {}).signature
+    assert first == fastpath.scan_inputs(site.root, {}).signature
+    assert first != fastpath.scan_inputs(site.root, {"drafts": True}).signature
 
 
 def test_parse_results_are_shared_by_output_folders_and_read_once_when_cold(make_site, monkeypatch):
