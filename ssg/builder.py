@@ -149,7 +149,7 @@ class Builder:
         if self.env is None or fingerprint != self.env_inputs:
             self.catalogs = load_catalogs(config, i18n_dirs)
             self._template_dirs_unread = dirs
-            layouts = layout_cache(self.cache.state_dir)
+            layouts = layout_cache(self.cache.state_dir, BUILTIN_ROOT / "layouts")
             self.layout_facts = layouts.facts
             self.env = make_environment(config, dirs, self.catalogs, layouts.compiled)
             self.template_digests = TemplateDigests(self.env, layouts.facts)

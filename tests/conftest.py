@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from ssg import template_cache
 from ssg.builder import Builder, BuildOptions, BuildResult
 
 REPO = Path(__file__).resolve().parents[1]
@@ -82,6 +83,18 @@ class SiteMaker:
 
     def exists(self, rel: str) -> bool:
         return (self.root / "public" / rel).exists()
+
+
+@pytest.fixture(scope="session")
+def shared_layouts_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("installation-pycache")
+
+
+@pytest.fixture(autouse=True)
+def _shared_layouts_of_this_run(shared_layouts_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Builds in tests keep what they learn from the built-in layouts in a folder of this test
+    run, not in the installation's `ssg/__pycache__` (see ssg/template_cache.py)."""
+    monkeypatch.setattr(template_cache, "SHARED_ROOT", shared_layouts_root)
 
 
 @pytest.fixture

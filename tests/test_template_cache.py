@@ -7,6 +7,7 @@ import shutil
 
 import jinja2
 import pytest
+from conftest import BASIC_CONFIG, SiteMaker, snapshot
 
 from ssg import template_cache, template_strings
 from ssg.template_cache import layout_cache
@@ -45,7 +46,10 @@ def counted(monkeypatch) -> dict[str, list[str]]:
     return seen
 
 
-def test_a_second_build_reads_only_the_layout_that_changed(make_site, counted):
+def test_a_second_build_reads_only_the_layout_that_changed(
+    make_site, counted, monkeypatch, tmp_path
+):
+    monkeypatch.setattr(template_cache, "SHARED_ROOT", tmp_path / "nothing-learnt-yet")
     site = make_site({"content/posts/a.md": POST, "content/pages/about.md": ABOUT})
     site.write({"layouts/page.html": PAGE, "layouts/nav.html": NAV})
     site.build()
@@ -138,3 +142,76 @@ def test_remembered_facts_equal_worked_out_ones(tmp_path):
         == TemplateDigests(env).digest("page.html")
     )
     assert not again.changed
+
+
+def _built_in(counted: dict[str, list[str]]) -> dict[str, list[str]]:
+    """What a build compiled or parsed, less the site's own `nav.html` and `page.html` (and
+    templates made from strings, which no cache keeps)."""
+    own = ("nav.html", "page.html", NAV[:20], PAGE[:20], None)
+    return {kind: [x for x in seen if x not in own] for kind, seen in counted.items()}
+
+
+def test_a_new_site_compiles_only_its_own_layouts(make_site, counted, tmp_path, monkeypatch):
+    """What one site learnt from the built-in layouts serves every other site's first build."""
+    monkeypatch.setattr(template_cache, "SHARED_ROOT", tmp_path / "pycache")
+    files = {"content/posts/a.md": POST, "content/pages/about.md": ABOUT}
+    first = make_site(files)
+    first.build()
+    assert "post.html" in counted["compiled"]
+    [shared] = (tmp_path / "pycache").glob("layouts-*")
+    assert list(shared.glob("*.cache")) and (shared / "facts.json").is_file()
+
+    for seen in counted.values():
+        seen.clear()
+    second = SiteMaker(tmp_path / "second")
+    second.root.mkdir()
+    second.write({"site.toml": BASIC_CONFIG, **files, "layouts/page.html": PAGE})
+    second.write({"layouts/nav.html": NAV})
+    second.build()
+    assert _built_in(counted) == {"compiled": [], "parsed": [], "strings": []}
+    assert sorted(filter(None, counted["compiled"])) == ["nav.html", "page.html"]
+    mine = snapshot(second.root / "public")
+
+    shutil.rmtree(second.root / "public")
+    shutil.rmtree(second.root / ".aloud")
+    second.build(use_cache=False)  # compiles everything afresh, keeps nothing
+    assert snapshot(second.root / "public") == mine
+    assert "<nav>Home</nav>\nMINE" in second.read("about/index.html")
+
+
+def test_a_site_layout_is_never_taken_for_the_built_in_one(make_site, tmp_path, monkeypatch):
+    monkeypatch.setattr(template_cache, "SHARED_ROOT", tmp_path / "pycache")
+    make_site({"content/pages/about.md": ABOUT}).build()  # the built-in page.html, compiled
+    other = SiteMaker(tmp_path / "other")
+    other.root.mkdir()
+    other.write({"site.toml": BASIC_CONFIG, "content/pages/about.md": ABOUT})
+    other.write({"layouts/page.html": "OWN {{ page.title }}\n"})
+    other.build()
+    assert other.read("about/index.html") == "OWN About\n"
+
+
+def test_a_damaged_or_unwritable_shared_record_changes_nothing(make_site, tmp_path, monkeypatch):
+    monkeypatch.setattr(template_cache, "SHARED_ROOT", tmp_path / "pycache")
+    site = make_site({"content/posts/a.md": POST, "layouts/nav.html": NAV})
+    site.build()
+    clean = snapshot(site.root / "public")
+    [shared] = (tmp_path / "pycache").glob("layouts-*")
+    for path in shared.glob("*.cache"):
+        path.write_bytes(path.read_bytes()[:40] + b"\x00garbage")
+    (shared / "facts.json").write_text('{"references": {"x": 3}, "messages": []}')
+    shutil.rmtree(site.root / ".aloud")
+    site.build()
+    assert snapshot(site.root / "public") == clean
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setattr(template_cache, "SHARED_ROOT", blocker)  # nothing can be made under it
+    shutil.rmtree(site.root / ".aloud")
+    site.build()
+    assert snapshot(site.root / "public") == clean
+
+
+def test_no_cache_leaves_no_shared_record(make_site, tmp_path, monkeypatch):
+    monkeypatch.setattr(template_cache, "SHARED_ROOT", tmp_path / "pycache")
+    make_site({"content/posts/a.md": POST}).build(use_cache=False)
+    assert not (tmp_path / "pycache").exists()
