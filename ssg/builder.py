@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import importlib
 import os
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .assemble import assemble
 from .cache import BuildCache
@@ -56,6 +58,8 @@ LATER_PHASE_MODULES = (
     "ssg.templates",
     "ssg.writer",
 )
+
+T = TypeVar("T")
 
 # Below these counts, forking workers costs more than it saves.
 PARALLEL_PARSE_FROM = 64
@@ -214,13 +218,15 @@ class Builder:
         # yields its digest: reading every file first would only read it twice.
         digests = self._read_digests(sources) if self.cache.has_parsed() else None
         timer.lap("discover")
-        history: dict[str, dict] = {}
+        history: Future[dict[str, dict]] | None = None
         environment: tuple[jinja2.Environment, Catalogs, TemplateDigests] | None = None
 
         def meanwhile() -> None:
             """Work that needs no parse result, done while the workers parse (on two cores,
             serial work moved here costs the build half as much)."""
             nonlocal history, environment
+            # Git runs in its own processes: this one parses while a thread waits for them.
+            history = _in_thread(lambda: self._history(config, sources))
             for module in LATER_PHASE_MODULES:
                 importlib.import_module(module)
             try:
@@ -232,13 +238,16 @@ class Builder:
                 self._note_template_ids()
                 if self.layout_facts is not None:
                     self.layout_facts.save()
-            history = self._history(config, sources)
 
         parsed, parse_errors = self._parse(sources, digests, progress, meanwhile)
         errors.extend(parse_errors)
+        assert history is not None  # meanwhile() always runs
+        history_by_file = history.result()
         timer.lap("parse")
         keep_for_the_build()
-        site, assemble_errors = assemble(config, sources, parsed, self.options.drafts, history)
+        site, assemble_errors = assemble(
+            config, sources, parsed, self.options.drafts, history_by_file
+        )
         errors.extend(assemble_errors)
         timer.lap("assemble")
         if errors:
@@ -435,6 +444,23 @@ def url_of_output(config: Config, path: str) -> str:
     if path.endswith("index.html"):
         path = path[: -len("index.html")]
     return config.base_path + path
+
+
+def _in_thread(work: Callable[[], T]) -> Future[T]:
+    """`work()` in a thread of its own, its result or exception in the future returned.
+
+    For work that mostly waits on other processes (git): a thread started after the parse
+    workers were forked, and joined before the render workers are, never sees a fork."""
+    future: Future[T] = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(work())
+        except BaseException as error:  # noqa: BLE001 - handed to whoever asks for the result
+            future.set_exception(error)
+
+    threading.Thread(target=run, name="aloud-history", daemon=True).start()
+    return future
 
 
 def _prepare_templates(env: jinja2.Environment, digests: TemplateDigests) -> None:

@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 
+import pytest
 from conftest import BASIC_CONFIG
 
 OPEN_CONFIG = (
@@ -236,3 +237,16 @@ def test_builds_without_git(make_site, monkeypatch):
     monkeypatch.setenv("PATH", "/nonexistent")
     site.build()
     assert "Plant the garden" not in site.read("posts/garden/index.html")
+
+
+def test_a_failure_reading_history_fails_the_build(make_site, monkeypatch):
+    """History is read in a thread beside the parsing; what goes wrong there is not lost."""
+    site = make_site(FILES, OPEN_CONFIG)
+
+    def broken(*_args: object) -> dict:
+        raise RuntimeError("git exploded")
+
+    monkeypatch.setattr("ssg.history.head_signature", lambda _site_dir: None)
+    monkeypatch.setattr("ssg.history.git_history", broken)
+    with pytest.raises(RuntimeError, match="git exploded"):
+        site.build()
