@@ -37,6 +37,7 @@ from typing import Any
 
 import jinja2
 import markupsafe
+from jinja2.compiler import CodeGenerator
 from jinja2.runtime import Context
 
 from .template_codegen import JoinedOutput
@@ -131,6 +132,13 @@ class SiteContext(Context):
         return Context.call(__self, __obj, *args, **kwargs)
 
 
+def code_generator_for(jinja_version: str) -> type[CodeGenerator]:
+    """`JoinedOutput` for the Jinja2 it follows (3.1), Jinja2's own generator for any other:
+    a new Jinja2 may change what the methods it overrides must emit, and a page rendered a
+    little slower is better than one rendered wrong."""
+    return JoinedOutput if jinja_version.startswith("3.1.") else CodeGenerator
+
+
 class SiteEnvironment(jinja2.Environment):
     """A Jinja2 Environment whose `get_template` remembers what it returned.
 
@@ -138,7 +146,7 @@ class SiteEnvironment(jinja2.Environment):
     layout changes), and only for plain lookups by name; anything else asks Jinja2."""
 
     context_class = SiteContext
-    code_generator_class = JoinedOutput
+    code_generator_class = code_generator_for(jinja2.__version__)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -11,7 +11,7 @@ import pytest
 from jinja2.compiler import CodeGenerator
 
 from ssg.template_codegen import JoinedOutput
-from ssg.template_runtime import SiteEnvironment
+from ssg.template_runtime import SiteEnvironment, code_generator_for
 
 # Every place Jinja2 yields output: runs of text and values, blocks (scoped, required, called
 # through self and super), a child template's text outside its blocks, an extends that only
@@ -136,3 +136,10 @@ def test_async_templates_keep_jinja2s_code() -> None:
     env.code_generator_class = JoinedOutput
     source = env.compile(TEMPLATES["page.html"], raw=True)
     assert "concat((" not in source and "(concat(gen),)" not in source
+
+
+def test_another_jinja2_gets_its_own_code_generator() -> None:
+    """The generator follows Jinja2 3.1's; any other version keeps Jinja2's own."""
+    assert code_generator_for("3.1.6") is JoinedOutput
+    for version in ("3.2.0", "4.0.0", "3.10.1"):
+        assert code_generator_for(version) is CodeGenerator
