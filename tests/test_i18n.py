@@ -17,8 +17,8 @@ from babel.messages.plurals import get_plural
 
 from ssg import catalogs as tool
 from ssg.builder import Builder, BuildOptions
-from ssg.config import Config, load_config
-from ssg.i18n import Catalogs, format_date, load_catalogs, read_catalog
+from ssg.config import Config, Language, load_config
+from ssg.i18n import Catalogs, babel_locale, format_date, load_catalogs, read_catalog
 from ssg.template_strings import DYNAMIC_MESSAGES, template_message_ids
 
 REPO = Path(__file__).resolve().parents[1]
@@ -225,6 +225,19 @@ def test_format_date(shipped: tuple[Config, Catalogs], lang: str, expected: str)
     moment = dt.datetime(2013, 8, 12, 23, 30, tzinfo=dt.UTC)
     assert format_date(moment, config.language(lang)) == expected
 
+
+
+def test_dates_in_locales_given_by_name_hyphenated_or_unknown() -> None:
+    """Locales are made once per code (see i18n._locale), the fallbacks still apply."""
+    day = dt.date(2013, 8, 12)
+    assert format_date(day, Language(code="sv", name="Svenska", locale="sv-SE")) == (
+        "12 augusti 2013"
+    )
+    assert format_date(day, Language(code="xx", name="X", locale="xx_YY")) == "12 August 2013"
+    assert format_date(day, Language(code="en", name="English")) == "12 August 2013"
+    dutch = Language(code="nl", name="Nederlands", locale="nl_NL")
+    assert babel_locale(dutch) is babel_locale(dutch)
+    assert format_date(day, dutch, "d MMM y") == "12 aug 2013"
 
 # -- site overrides and fallback -------------------------------------------------------------------
 OVERRIDE_PO = """\
