@@ -377,7 +377,7 @@ def write_markdown(
     path.write_text("\n".join(text), encoding="utf-8")
 
 
-def compile_builder() -> None:
+def compile_builder(repo: Path = REPO) -> None:
     """Byte-compile Aloud's package, as an installed copy is: pip compiles on install, and
     Python writes `__pycache__` on first import. Where PYTHONDONTWRITEBYTECODE is set (this
     machine's sandbox sets it) nothing would ever be written, and every build would compile
@@ -387,7 +387,7 @@ def compile_builder() -> None:
     (`ssg/__pycache__/layouts-*`, see ssg/template_cache.py), as any copy of Aloud does after
     its first build of any site; otherwise the first cold build measured would compile them
     and the others not."""
-    compileall.compile_dir(REPO / "ssg", quiet=1)
+    compileall.compile_dir(repo / "ssg", quiet=1)
     site = OUT / "first-build"
     shutil.rmtree(site, ignore_errors=True)
     (site / "content" / "posts").mkdir(parents=True)
@@ -398,7 +398,7 @@ def compile_builder() -> None:
     (site / "content" / "posts" / "hello.md").write_text(
         "---\ntitle: Hello\ndate: 2024-01-01\n---\nFirst.\n", encoding="utf-8"
     )
-    result = subprocess.run(build_cmd(site), cwd=REPO, capture_output=True, text=True)
+    result = subprocess.run(build_cmd(site), cwd=repo, capture_output=True, text=True)
     if result.returncode != 0:
         raise SystemExit(f"a one-post build failed: {result.stderr.strip()[-300:]}")
     shutil.rmtree(site, ignore_errors=True)
@@ -415,7 +415,10 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     OUT.mkdir(parents=True, exist_ok=True)
     info = machine()
-    empty_trash()  # left by a run that died
+    # Trash a run that died left behind is deleted at the end, with this run's: deleting it
+    # now would make the cold builds' file creation pay for it (see `clean`; on 2026-11-22 a
+    # run that began by deleting a few dozen experiment output trees spent 3.7 and 6.6 s in
+    # the kernel in its 5,000- and 10,000-post cold builds, mostly creating files).
     compile_builder()
     try:
         results = [bench_size(n, args) for n in sizes]

@@ -226,7 +226,6 @@ def test_format_date(shipped: tuple[Config, Catalogs], lang: str, expected: str)
     assert format_date(moment, config.language(lang)) == expected
 
 
-
 def test_dates_in_locales_given_by_name_hyphenated_or_unknown() -> None:
     """Locales are made once per code (see i18n._locale), the fallbacks still apply."""
     day = dt.date(2013, 8, 12)
@@ -238,6 +237,7 @@ def test_dates_in_locales_given_by_name_hyphenated_or_unknown() -> None:
     dutch = Language(code="nl", name="Nederlands", locale="nl_NL")
     assert babel_locale(dutch) is babel_locale(dutch)
     assert format_date(day, dutch, "d MMM y") == "12 aug 2013"
+
 
 # -- site overrides and fallback -------------------------------------------------------------------
 OVERRIDE_PO = """\
