@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from . import __version__
 from .collector import no_collections
 from .config import Config
+from .toolchain import toolchain
 
 if TYPE_CHECKING:
     from .fastpath import FileStamp
@@ -68,7 +69,7 @@ class BuildCache:
         self._loaded = True
         with no_collections():
             parsed = read_cache_file(self.parsed_path)
-        if parsed and parsed[0] == {"version": __version__}:
+        if parsed and parsed[0] == _parsed_header():
             entries = {}
             for record in parsed[1:]:
                 if not (isinstance(record, tuple) and len(record) == 3):
@@ -93,7 +94,7 @@ class BuildCache:
         if self.state_dir is None or not self._parsed_dirty:
             return
         entries = ((rel, digest, result) for rel, (digest, result) in self._parsed.items())
-        write_cache_file(self.parsed_path, itertools.chain([{"version": __version__}], entries))
+        write_cache_file(self.parsed_path, itertools.chain([_parsed_header()], entries))
         self._parsed_dirty = False
 
     def save(self) -> None:
@@ -174,6 +175,12 @@ class BuildCache:
         self._keys = {}
         self._stamps = {}
         self._keys_dirty = True
+
+
+def _parsed_header() -> dict[str, str]:
+    """Parse results hold what Aloud's code and its libraries made of each source's bytes
+    (HTML, highlighted code, headings): they are kept only for the same code and libraries."""
+    return {"version": __version__, "toolchain": toolchain()}
 
 
 def _distrust_unsaved_writes(keys: dict[str, str], marker: Path) -> dict[str, str]:

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__, fastpath
+from . import __version__, fastpath, toolchain
 from .cli import site_dir_of
 
 if TYPE_CHECKING:
@@ -46,6 +46,7 @@ def run_build(args: argparse.Namespace) -> int:
         "drafts": args.drafts,
         "base_url": args.base_url,
         "version": __version__,
+        "libraries": toolchain.libraries(),  # Aloud's own files are among the inputs scanned
         "output": str(output),
     }
     use_cache = not args.no_cache

@@ -9,11 +9,8 @@ depend on?" is answered by construction instead of being guessed afterwards.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from . import __version__
@@ -22,6 +19,7 @@ from .config import Config
 from .feeds import feed_urls_for
 from .model import Output, Page, Site, TagLink, TranslationLink, digest
 from .templates import TemplateDigests
+from .toolchain import toolchain
 from .urls import join, lang_dir, lang_root, tag_dir, url_of
 
 
@@ -108,18 +106,9 @@ class Planner:
 
 
 def global_digest(config: Config, catalogs_digest: str, drafts: bool) -> str:
-    """Inputs every output depends on: a change here rebuilds everything (Aloud's code too)."""
-    return digest(config.raw_digest, __version__, code_digest(), catalogs_digest, drafts)
-
-
-@lru_cache(maxsize=1)
-def code_digest() -> str:
-    """Aloud's own source: a changed renderer must never leave outputs of the old one behind."""
-    package = Path(__file__).resolve().parent
-    hasher = hashlib.blake2b(digest_size=12)
-    for path in sorted(package.glob("*.py")) + sorted(package.glob("*.js")):
-        hasher.update(path.name.encode() + b"\0" + path.read_bytes())
-    return hasher.hexdigest()
+    """Inputs every output depends on: a change here rebuilds everything (Aloud's code and the
+    libraries it renders with too)."""
+    return digest(config.raw_digest, __version__, toolchain(), catalogs_digest, drafts)
 
 
 def listing_pages(site: Site, lang: str) -> list[Page]:

@@ -10,7 +10,7 @@ import time
 
 from conftest import REPO, snapshot
 
-from ssg import fastpath
+from ssg import cli, fastpath, toolchain
 from ssg import parse as parse_module
 from ssg.builder import Builder
 from ssg.cache import read_cache_file
@@ -249,6 +249,56 @@ def test_cache_invalidated_by_content_template_config_and_version(make_site, mon
     monkeypatch.setattr("ssg.cache.__version__", "99.0")
     monkeypatch.setattr("ssg.routes.__version__", "99.0")
     assert "notes/a/index.html" in Builder(site.options()).build().rendered_paths
+
+
+CODE_POST = "---\ntitle: Code\ndate: 2024-01-01\n---\nSee:\n\n```python\nprint(1)\n```\n"
+
+
+def test_parse_results_are_kept_only_for_the_same_code_and_libraries(make_site, monkeypatch):
+    """A new Pygments, markdown-it or Aloud may make other HTML of the same bytes: the parse
+    results and output keys of the old ones are not reused (the cache used to be keyed by
+    Aloud's version number alone, which a git pull or a library upgrade does not change)."""
+    site = make_site({"content/notes/a.md": CODE_POST})
+    parses: list[str] = []
+    real_parse = parse_module.read_and_parse
+    monkeypatch.setattr(
+        "ssg.parallel.read_and_parse",
+        lambda source: parses.append(source.rel) or real_parse(source),
+    )
+    site.build()
+    assert parses == ["notes/a.md"]
+    parses.clear()
+    assert site.build().rendered == 0 and parses == []
+    for changed in ("libraries", "aloud_code"):
+        monkeypatch.setattr(f"ssg.toolchain.{changed}", lambda changed=changed: f"new {changed}")
+        result = site.build()
+        assert parses == ["notes/a.md"], changed
+        assert "notes/a/index.html" in result.rendered_paths
+        parses.clear()
+        assert site.build().rendered == 0 and parses == []  # and kept for the new ones
+
+
+def test_the_no_change_check_covers_the_libraries(make_site, monkeypatch, capsys):
+    site = make_site({"content/notes/a.md": POST})
+    assert cli.main(["build", "-s", str(site.root)]) == 0
+    assert cli.main(["build", "-s", str(site.root)]) == 0
+    assert "nothing changed" in capsys.readouterr().err
+    monkeypatch.setattr("ssg.toolchain.libraries", lambda: "Pygments upgraded")
+    assert cli.main(["build", "-s", str(site.root)]) == 0
+    assert "nothing changed" not in capsys.readouterr().err
+
+
+def test_a_library_reinstalled_changes_its_stamp(tmp_path, monkeypatch):
+    package = tmp_path / "aloud_fake_library"
+    package.mkdir()
+    (package / "__init__.py").write_text("VERSION = 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    first = toolchain.library_stamp(("aloud_fake_library",))
+    assert toolchain.library_stamp(("aloud_fake_library",)) == first
+    (package / "__init__.py").unlink()
+    (package / "__init__.py").write_text("VERSION = 2\n")  # as pip replaces a file
+    assert toolchain.library_stamp(("aloud_fake_library",)) != first
+    assert toolchain.library_stamp(("aloud_no_such_library",)) != first  # absent is a state too
 
 
 def test_fast_signature_covers_aloud_itself(make_site):
