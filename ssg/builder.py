@@ -27,9 +27,10 @@ from .digests import DigestMemo
 from .discover import Source, discover
 from .errors import BuildFailed, SiteError, SiteWarning
 from .fastpath import BUILTIN_ROOT  # one definition for clones and wheel installs
+from .markdown import remember_blocks
 from .model import Output, Site
 from .parallel import parse_many, render_many
-from .parse import Parsed
+from .parse import Parsed, ParsedMarkdown
 from .progress import PhaseTimer, Progress
 
 if TYPE_CHECKING:
@@ -338,6 +339,9 @@ class Builder:
                 parsed[source.rel] = cached
             else:
                 todo.append(source)
+        if todo and self.cache.has_parsed():  # the code blocks of the sources' last versions
+            held = self.cache.results()
+            remember_blocks(r.rendered for r in held if isinstance(r, ParsedMarkdown))
         jobs = self._jobs(len(todo), threshold=PARALLEL_PARSE_FROM)
         results, errors = parse_many(todo, jobs, progress, meanwhile)
         for rel, result in results.items():

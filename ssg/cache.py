@@ -144,6 +144,10 @@ class BuildCache:
             return entry[1]
         return None
 
+    def results(self) -> Iterator[Any]:
+        """Every parse result held, whether or not its source is still the same."""
+        return (result for _digest, result in self._parsed.values())
+
     def store_parsed(self, rel: str, result: Any) -> None:
         self._parsed[rel] = (result.digest, result)
         self._parsed_dirty = True

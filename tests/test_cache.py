@@ -278,6 +278,36 @@ def test_parse_results_are_kept_only_for_the_same_code_and_libraries(make_site, 
         assert site.build().rendered == 0 and parses == []  # and kept for the new ones
 
 
+def test_a_changed_page_keeps_its_unchanged_code_blocks(make_site, monkeypatch):
+    """The parse cache is keyed by the whole file, so fixing a typo in a tutorial's prose
+    parses it again; its code blocks come from the last build's result, not Pygments."""
+    from ssg import markdown
+
+    two_blocks = CODE_POST + "\nAnd:\n\n```js\nlet x = 1;\n```\n"
+    site = make_site({"content/notes/a.md": two_blocks, "content/notes/b.md": POST})
+    site.build()
+    fresh = snapshot(site.root / "public")
+    highlighted: list[str] = []
+    real_highlight = markdown.highlight
+    monkeypatch.setattr(
+        markdown,
+        "highlight",
+        lambda code, *rest: highlighted.append(code) or real_highlight(code, *rest),
+    )
+    markdown._highlighted.cache_clear()  # as in a new process
+    markdown._known_blocks.clear()
+    (site.root / "content/notes/a.md").write_text(two_blocks.replace("See:", "Look:"))
+    site.build()
+    assert highlighted == []
+    assert "Look:" in site.read("notes/a/index.html")
+    assert snapshot(site.root / "public")["notes/a/index.html"] == fresh[
+        "notes/a/index.html"
+    ].replace(b"See:", b"Look:")
+    (site.root / "content/notes/a.md").write_text(two_blocks + "\n```python\nprint(2)\n```\n")
+    site.build()
+    assert highlighted == ["print(2)\n"]  # only the new block
+
+
 def test_the_no_change_check_covers_the_libraries(make_site, monkeypatch, capsys):
     site = make_site({"content/notes/a.md": POST})
     assert cli.main(["build", "-s", str(site.root)]) == 0
