@@ -35,6 +35,8 @@ from pathlib import Path
 import babel
 import jinja2
 
+from .toolchain import PACKAGE_DIR, files_digest
+
 _GENERATING_MODULES = (
     "template_codegen.py",
     "template_runtime.py",
@@ -46,12 +48,8 @@ _GENERATING_MODULES = (
 @lru_cache(maxsize=1)
 def code_tag() -> str:
     """A digest of everything that decides what a layout compiles to, besides its source."""
-    hasher = hashlib.blake2b(digest_size=8)
-    hasher.update(f"{jinja2.__version__}\0{babel.__version__}\0{sys.version}\0".encode())
-    package = Path(__file__).resolve().parent
-    for name in _GENERATING_MODULES:
-        hasher.update((package / name).read_bytes())
-    return hasher.hexdigest()
+    versions = f"{jinja2.__version__}\0{babel.__version__}\0{sys.version}"
+    return files_digest([PACKAGE_DIR / name for name in _GENERATING_MODULES], versions, size=8)
 
 
 # Where the installation keeps what it learnt from its built-in layouts (see the docstring).

@@ -14,6 +14,7 @@ import hashlib
 import importlib.util
 import os
 import sys
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -34,13 +35,18 @@ LIBRARIES = (
 )
 
 
+def files_digest(paths: Iterable[Path], salt: str = "", size: int = 12) -> str:
+    """A digest of these files' names and bytes, in the order given, and of `salt`."""
+    hasher = hashlib.blake2b(salt.encode(), digest_size=size)
+    for path in paths:
+        hasher.update(path.name.encode() + b"\0" + path.read_bytes())
+    return hasher.hexdigest()
+
+
 @lru_cache(maxsize=1)
 def aloud_code() -> str:
     """Aloud's own source: a changed parser or renderer must never leave its old results."""
-    hasher = hashlib.blake2b(digest_size=12)
-    for path in sorted(PACKAGE_DIR.glob("*.py")) + sorted(PACKAGE_DIR.glob("*.js")):
-        hasher.update(path.name.encode() + b"\0" + path.read_bytes())
-    return hasher.hexdigest()
+    return files_digest([*sorted(PACKAGE_DIR.glob("*.py")), *sorted(PACKAGE_DIR.glob("*.js"))])
 
 
 @lru_cache(maxsize=1)

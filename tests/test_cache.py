@@ -19,6 +19,17 @@ from ssg.digests import DigestMemo
 POST = "---\ntitle: Hello\ndate: 2024-01-01\n---\nBody text.\n"
 
 
+def spy_on_parsing(monkeypatch) -> list[str]:
+    """The sources parsed from now on (by `rel`), in order."""
+    parses: list[str] = []
+    real_parse = parse_module.read_and_parse
+    monkeypatch.setattr(
+        "ssg.parallel.read_and_parse",
+        lambda source: parses.append(source.rel) or real_parse(source),
+    )
+    return parses
+
+
 def run(site_root, *args):
     return subprocess.run(
         [sys.executable, str(REPO / "build.py"), "-s", str(site_root), *args],
@@ -259,12 +270,7 @@ def test_parse_results_are_kept_only_for_the_same_code_and_libraries(make_site, 
     results and output keys of the old ones are not reused (the cache used to be keyed by
     Aloud's version number alone, which a git pull or a library upgrade does not change)."""
     site = make_site({"content/notes/a.md": CODE_POST})
-    parses: list[str] = []
-    real_parse = parse_module.read_and_parse
-    monkeypatch.setattr(
-        "ssg.parallel.read_and_parse",
-        lambda source: parses.append(source.rel) or real_parse(source),
-    )
+    parses = spy_on_parsing(monkeypatch)
     site.build()
     assert parses == ["notes/a.md"]
     parses.clear()
@@ -348,12 +354,7 @@ def test_parse_results_are_shared_by_output_folders_and_read_once_when_cold(make
         return real_digest(self, path, key)
 
     monkeypatch.setattr(DigestMemo, "digest", counting_digest)
-    parses: list[str] = []
-    real_parse = parse_module.read_and_parse
-    monkeypatch.setattr(
-        "ssg.parallel.read_and_parse",
-        lambda source: parses.append(source.rel) or real_parse(source),
-    )
+    parses = spy_on_parsing(monkeypatch)
     site.build()
     assert sorted(parses) == ["notes/a.md", "notes/b.md"]
     assert not [p for p in reads if p.endswith(".md")]  # cold: parsing is the only read
