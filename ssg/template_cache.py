@@ -35,7 +35,8 @@ from pathlib import Path
 import babel
 import jinja2
 
-from .toolchain import PACKAGE_DIR, files_digest
+from .fastpath import PACKAGE_DIR
+from .toolchain import files_digest
 
 _GENERATING_MODULES = (
     "template_codegen.py",

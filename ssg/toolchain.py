@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+from .fastpath import PACKAGE_DIR  # one definition: the no-change check scans it too
 
 # Import names of what turns sources into pages: Markdown, highlighting, front matter,
 # templates and their escaping, dates and translations, feeds (feedgen writes through lxml).
