@@ -19,6 +19,7 @@ from posixpath import dirname, normpath
 from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.attrs import attrs_block_plugin
@@ -31,6 +32,7 @@ from pygments.formatters import HtmlFormatter
 from . import markdown_dispatch, markdown_inline, markdown_rules
 from .lexers import find_lexer
 from .markdown_render import FastRendererHTML
+from .markdown_tokens import new_token
 
 REF_PREFIX = "aloud-ref:"
 _REF_RE = re.compile(r"aloud-ref:(\d+)")
@@ -171,7 +173,7 @@ def reader_markdown() -> MarkdownIt:
 def render_markdown(text: str, source_rel: str, first_line: int = 1) -> Rendered:
     """Render a page body. `source_rel` (e.g. "posts/a.md") anchors relative links."""
     md = author_markdown()
-    env: dict = {}
+    env: dict = {markdown_inline.PROSE: True}  # ordinary paragraphs straight to HTML
     tokens = md.parse(text, env)
     refs: list[Ref] = []
     headings: list[Heading] = []
@@ -181,7 +183,11 @@ def render_markdown(text: str, source_rel: str, first_line: int = 1) -> Rendered
     for index, token in enumerate(tokens):
         if token.type != "inline":
             continue
-        plain, linked = _scan(token.children or [])
+        prose = token.meta.get(markdown_inline.PROSE)
+        if prose is None:
+            plain, linked = _scan(token.children or [])
+        else:
+            plain, linked = "".join(prose.plain).strip(), []
         previous = tokens[index - 1] if index > 0 else None
         if previous is not None and previous.type == "heading_open":
             level, anchor = int(previous.tag[1]), str(previous.attrs.get("id", ""))
@@ -195,6 +201,9 @@ def render_markdown(text: str, source_rel: str, first_line: int = 1) -> Rendered
             first_paragraph = plain
         words += len(plain.split())
         line = first_line + (token.map[0] if token.map else 0)
+        if prose is not None:
+            token.children = [_prose_token(prose, base_dir, line, refs)]
+            continue
         for child in linked:
             attr = "href" if child.type == "link_open" else "src"
             target = _local_target(str(child.attrs.get(attr, "")), base_dir)
@@ -209,6 +218,21 @@ def render_markdown(text: str, source_rel: str, first_line: int = 1) -> Rendered
     finally:
         _recording.blocks = None
     return Rendered(body, tuple(refs), tuple(headings), first_paragraph, words, tuple(blocks))
+
+
+def _prose_token(prose: markdown_inline.Prose, base_dir: str, line: int, refs: list[Ref]) -> Token:
+    """A paragraph's HTML as the one raw-HTML token the renderer copies out, its links to
+    other files of the site made `aloud-ref:N` placeholders as `render_markdown` makes them
+    in tokens."""
+    parts = prose.parts
+    for index in prose.hrefs:
+        target = _local_target(parts[index], base_dir)
+        if target is None:
+            parts[index] = escapeHtml(parts[index])
+        else:
+            parts[index] = f"{REF_PREFIX}{len(refs)}"
+            refs.append(Ref(*target, line))
+    return new_token("html_inline", "", 0, 0, "".join(parts))
 
 
 def render_reply(text: str) -> str:

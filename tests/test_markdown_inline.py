@@ -17,7 +17,7 @@ from test_markdown_dispatch import (
 )
 
 from ssg import markdown_inline, markdown_rules, markdown_tokens
-from ssg.markdown import author_markdown, reader_markdown
+from ssg.markdown import author_markdown, reader_markdown, render_markdown
 
 # Prose the fast path takes, and its edges: where markdown-it keeps empty text tokens, where
 # flanking depends on punctuation or Unicode, where a link or code span is not what it seems.
@@ -170,6 +170,68 @@ def _share_taken(md, texts: list[str]) -> float:  # noqa: ANN001
                 except markdown_inline.GiveUp:
                     pass
     return taken / tried
+
+
+def _tokens_only(_src: str, _md: object) -> None:
+    raise markdown_inline.GiveUp
+
+
+def test_paragraphs_as_prose_render_as_their_tokens_do(monkeypatch: pytest.MonkeyPatch) -> None:
+    """HTML, links to other pages, headings, summary text and word count: all the same when
+    paragraphs skip their tokens (`prose_html`) as when they are made."""
+    links = '[a](other.md) [b](../x.md#f) [c](https://e.org/?q="1") [d](#top) [e](p%C3%A4.md)'
+    texts = [*PROSE, *TRICKY, *samples(), *prose_snippets(3000, seed=11), links]
+    texts += ["\n\n".join(prose_snippets(6, seed=n)) for n in range(300)]
+    with_prose = [_rendered(text) for text in texts]
+    monkeypatch.setattr(markdown_inline, "prose_html", _tokens_only)
+    without = [_rendered(text) for text in texts]
+    for text, a, b in zip(texts, with_prose, without, strict=True):
+        assert a == b, text
+
+
+def _rendered(text: str) -> object:
+    try:
+        return render_markdown(text, "posts/p.md", 3)
+    except Exception as exc:  # the same failure counts as the same outcome
+        return repr(exc)
+
+
+def test_ordinary_paragraphs_are_taken_as_prose(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without this the comparison above would pass with prose never taken."""
+    taken = []
+    real = markdown_inline.prose_html
+
+    def spy(src: str, md: object) -> markdown_inline.Prose:
+        prose = real(src, md)
+        taken.append(src)
+        return prose
+
+    monkeypatch.setattr(markdown_inline, "prose_html", spy)
+    text = "# A *heading*\n\nSome *prose* [x](y.md).\n\n- item **b**\n- [ ] task\n\n| a |\n|---|\n| c |"
+    rendered = render_markdown(text, "p.md")
+    assert taken == ["Some *prose* [x](y.md).", "item **b**"]
+    assert rendered.headings[0].id == "a-heading"  # a heading keeps its tokens for anchors
+    assert 'type="checkbox"' in rendered.html  # the task list rule still sees its item
+    assert rendered.refs[0].target == "y.md"
+    taken.clear()
+    reader_markdown().render("Some *prose*.")  # replies: their links are rewritten by token
+    assert taken == []
+
+
+def test_an_unknown_core_rule_or_renderer_rule_keeps_the_tokens(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    md = with_fast_path(stock_author)
+    env = {markdown_inline.PROSE: True}
+    [inline] = [t for t in md.parse("Some *prose*.", dict(env)) if t.type == "inline"]
+    assert markdown_inline.PROSE in inline.meta and not inline.children
+    md.add_render_rule("em_open", lambda *args: "<i>")
+    [inline] = [t for t in md.parse("Some *prose*.", dict(env)) if t.type == "inline"]
+    assert markdown_inline.PROSE not in inline.meta and inline.children
+    md = with_fast_path(stock_author)
+    md.core.ruler.push("shout", lambda state: None)
+    [inline] = [t for t in md.parse("Some *prose*.", dict(env)) if t.type == "inline"]
+    assert markdown_inline.PROSE not in inline.meta and inline.children
 
 
 def test_an_unknown_inline_rule_keeps_markdown_its_parse() -> None:
