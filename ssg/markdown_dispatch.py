@@ -31,6 +31,8 @@ from markdown_it.rules_block.paragraph import paragraph as stock_paragraph
 from markdown_it.rules_block.state_block import StateBlock
 from markdown_it.rules_inline.state_inline import StateInline
 
+from .markdown_tokens import push_paragraph
+
 _DIGITS = "0123456789"
 
 # Inline rule name -> the characters it can start at ("text" is handled by the loop itself).
@@ -277,13 +279,7 @@ def _dispatching_paragraph(
             break
         content = mdTrim(state.getLines(start_line, next_line, state.blkIndent, False))
         state.line = next_line
-        token = state.push("paragraph_open", "p", 1)
-        token.map = [start_line, state.line]
-        token = state.push("inline", "", 0)
-        token.content = content
-        token.map = [start_line, state.line]
-        token.children = []
-        token = state.push("paragraph_close", "p", -1)
+        push_paragraph(state, content, start_line, next_line)
         state.parentType = old_parent_type
         return True
 

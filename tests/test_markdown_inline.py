@@ -272,3 +272,14 @@ def test_tokens_made_directly_equal_tokens_made_by_markdown_it(
     assert made.attrs is not other.attrs and made.meta is not other.meta  # never shared
     monkeypatch.setattr(markdown_tokens, "_FIELDS_KNOWN", False)  # a Token it does not know
     assert markdown_tokens.new_token(*args) == expected
+
+
+@pytest.mark.parametrize("fields_known", [True, False])
+def test_paragraph_tokens_made_directly_equal_markdown_its(
+    fields_known: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(markdown_tokens, "_FIELDS_KNOWN", fields_known)
+    stock, ours = stock_author(), author_markdown()
+    for text in ["a\nb", "> q\n\n- x\n\n  y", "1. a\n\n   b\n2. c", *TRICKY]:
+        expected = [token.as_dict() for token in stock.parse(text)]
+        assert [token.as_dict() for token in ours.parse(text)] == expected, text
