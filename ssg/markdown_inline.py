@@ -24,7 +24,7 @@ and our equivalent emphasis rule); a plugin rule switches it off.
 
 A paragraph's tokens are made only to be rendered and scanned for text and links, so where the
 caller asks (`render_markdown`), the same pass writes a paragraph's HTML and text directly
-(`Prose`): Markdown parsing 1.00 -> 0.86 s in one process on the benchmark's 1,000-post site.
+(`Prose`): rendering the benchmark's 1,000-post bodies in one process took 1.00 -> 0.86 s.
 Headings, table cells and terms keep their tokens, which plugins read.
 """
 
@@ -208,10 +208,8 @@ class Prose:
 
 
 def prose_html(src: str, md: MarkdownIt) -> Prose:
-    """`src` as HTML and text; raises GiveUp if it is outside the subset. Making the tokens of
-    a paragraph only for the renderer to turn them into HTML and `_scan` into text was 40% of
-    its inline parsing; headings, table cells and terms keep their tokens (anchors and plugins
-    read them)."""
+    """`src` as HTML and text; raises GiveUp if it is outside the subset. For paragraphs only:
+    headings, table cells and terms keep their tokens (anchors and plugins read them)."""
     prose = Prose()
     _parse(src, 0, len(src), 0, md, prose)
     return prose
@@ -258,7 +256,7 @@ def _parse(
                 if prose is not None:
                     prose.parts.append("<strong>" if count == 2 else "<em>")
                 elif count == 2:
-                    _text(out, None, "", level)  # markdown-it keeps the run's first `*` as text
+                    _text(out, None, "", level)  # markdown-it keeps the first `*` as empty text
                     out.append(_token("strong_open", "strong", 1, level, markup="**"))
                 else:
                     out.append(_token("em_open", "em", 1, level, markup="*"))
