@@ -207,11 +207,8 @@ def render_markdown(text: str, source_rel: str, first_line: int = 1) -> Rendered
         for child in linked:
             attr = "href" if child.type == "link_open" else "src"
             target = _local_target(str(child.attrs.get(attr, "")), base_dir)
-            if target is None:
-                continue
-            path, fragment = target
-            child.attrs[attr] = f"{REF_PREFIX}{len(refs)}"
-            refs.append(Ref(path, fragment, line))
+            if target is not None:
+                child.attrs[attr] = _new_ref(target, line, refs)
     _recording.blocks = blocks = []
     try:
         body = md.renderer.render(tokens, md.options, env)
@@ -230,9 +227,14 @@ def _prose_token(prose: markdown_inline.Prose, base_dir: str, line: int, refs: l
         if target is None:
             parts[index] = escapeHtml(parts[index])
         else:
-            parts[index] = f"{REF_PREFIX}{len(refs)}"
-            refs.append(Ref(*target, line))
+            parts[index] = _new_ref(target, line, refs)
     return new_token("html_inline", "", 0, 0, "".join(parts))
+
+
+def _new_ref(target: tuple[str, str], line: int, refs: list[Ref]) -> str:
+    """The placeholder standing for a link to (path, fragment) until URLs are known."""
+    refs.append(Ref(*target, line))
+    return f"{REF_PREFIX}{len(refs) - 1}"
 
 
 def render_reply(text: str) -> str:
