@@ -7,6 +7,11 @@ SafeLoader) and renders its body with markdown-it-py (commonmark + table + strik
 footnote, deflist, tasklists, anchors), fenced code highlighted by Pygments' HtmlFormatter.
 All in one process; floor = that time / os.cpu_count(). A builder that parallelises perfectly
 and does nothing else (no templates, feeds, I/O of output) would take this long.
+
+The same work is also timed split over os.cpu_count() forked processes running at once (the
+"parallel floor"): what that perfect builder really takes on this machine, where two busy cores
+each run slower than one busy core alone (shared caches, memory bandwidth, the host). The ratio
+single / parallel is the machine's scaling (2.0 would be perfect on two cores).
 """
 
 from __future__ import annotations
@@ -64,11 +69,15 @@ def split_front_matter(text: str) -> tuple[str, str]:
     return "", text
 
 
-def render_all(site: Path) -> tuple[int, int]:
+def sources_of(site: Path) -> list[Path]:
+    return sorted((site / "content").rglob("*.md"))
+
+
+def render_all(site: Path, paths: list[Path] | None = None) -> tuple[int, int]:
     """Read, parse and render every .md source once; returns (files, html bytes)."""
     md = make_markdown()
     files = html_bytes = 0
-    for path in sorted((site / "content").rglob("*.md")):
+    for path in sources_of(site) if paths is None else paths:
         text = path.read_text(encoding="utf-8")
         fm, body = split_front_matter(text)
         if fm:
@@ -99,6 +108,36 @@ def measure_floor(site: Path, repeat: int = 3) -> dict[str, Any]:
     }
 
 
+def shares(paths: list[Path], workers: int) -> list[list[Path]]:
+    """Every path in exactly one share, interleaved so that the shares cost about the same."""
+    return [paths[i::workers] for i in range(workers)]
+
+
+def measure_parallel_floor(site: Path, workers: int | None = None) -> float:
+    """Wall time of the floor's work split over `workers` (default: the cores) forked processes
+    started together: every file in one share (interleaved, so the shares cost about the same),
+    each process making its own renderer as `render_all` does. Forking is in the time, as it is
+    in a builder's; importing the libraries is not, as it is not in the floor."""
+    workers = workers or os.cpu_count() or 1
+    started = time.perf_counter()
+    children = []
+    for share in shares(sources_of(site), workers):
+        pid = os.fork()
+        if pid == 0:  # the child: its share, then out without running the parent's cleanup
+            code = 0
+            try:
+                render_all(site, share)
+            except BaseException:  # noqa: BLE001 - reported through the exit status
+                code = 1
+            os._exit(code)
+        children.append(pid)
+    failed = [pid for pid in children if os.waitpid(pid, 0)[1] != 0]
+    elapsed = time.perf_counter() - started
+    if failed:
+        raise RuntimeError(f"{len(failed)} parallel floor process(es) failed")
+    return elapsed
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("site", type=Path)
@@ -109,6 +148,13 @@ def main(argv: list[str] | None = None) -> int:
         f"{r['files']} files, single process {r['single_s']:.2f} s "
         f"(runs: {', '.join(f'{t:.2f}' for t in r['runs_s'])}), {r['cores']} cores "
         f"-> floor {r['floor_s']:.2f} s [{r['yaml_loader']}]"
+    )
+    runs = [measure_parallel_floor(args.site) for _ in range(max(args.repeat, 1))]
+    parallel = statistics.median(runs)
+    print(
+        f"parallel floor ({r['cores']} processes at once) {parallel:.2f} s "
+        f"(runs: {', '.join(f'{t:.2f}' for t in runs)}): scaling "
+        f"{r['single_s'] / parallel:.2f} of {r['cores']}"
     )
     return 0
 
