@@ -10,8 +10,8 @@ and does nothing else (no templates, feeds, I/O of output) would take this long.
 
 The same work is also timed split over os.cpu_count() forked processes running at once (the
 "parallel floor"): what that perfect builder really takes on this machine, where two busy cores
-each run slower than one busy core alone (shared caches, memory bandwidth, the host). The ratio
-single / parallel is the machine's scaling (2.0 would be perfect on two cores).
+may each run slower than one busy core alone (shared caches, memory bandwidth, the host). The
+ratio single / parallel is the machine's scaling (2.0 would be perfect on two cores).
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ def test_shares_hold_every_file_once() -> None:
     assert [len(part) for part in parts] == [3, 2, 2]
 
 
-def test_parallel_floor_renders_every_share(tmp_path: Path) -> None:
+def test_parallel_floor_runs_on_a_small_site(tmp_path: Path) -> None:
     site = make_site(tmp_path, 5)
     assert render_all(site)[0] == 5
     assert measure_parallel_floor(site, 2) > 0
