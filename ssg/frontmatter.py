@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from .errors import SiteError
+from .simple_yaml import simple_mapping
 
 _Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -45,15 +46,34 @@ def split_front_matter(text: str, path: str) -> FrontMatter:
         text = text[1:]
     if not text.startswith("---"):
         return FrontMatter({}, text, 1, {})
-    lines = text.split("\n")
-    if lines[0].rstrip() != "---":
+    # Line by line up to the closing line only: splitting the whole file took a third of
+    # the time of parsing the front matter.
+    lines: list[str] = []  # the front matter's, without the opening line
+    end = text.find("\n")
+    if text[: len(text) if end == -1 else end].rstrip() != "---":
         return FrontMatter({}, text, 1, {})
-    for index in range(1, len(lines)):
-        if lines[index].rstrip() in ("---", "..."):
+    while True:
+        if end == -1:
+            raise SiteError(path, 1, "front matter is not closed: add a line with '---' after it")
+        start = end + 1
+        end = text.find("\n", start)
+        line = text[start:] if end == -1 else text[start:end]
+        if line.rstrip() in ("---", "..."):
             break
-    else:
-        raise SiteError(path, 1, "front matter is not closed: add a line with '---' after it")
-    yaml_text = "\n".join(lines[1:index])
+        lines.append(line)
+    body = "" if end == -1 else text[end + 1 :]
+    data = simple_mapping(lines, _Loader.yaml_implicit_resolvers)
+    if data is None:
+        data = _load("\n".join(lines), path)
+    key_lines = {}
+    for number, line in enumerate(lines, 2):
+        if line and not line[0].isspace() and ":" in line:
+            key_lines.setdefault(line.split(":", 1)[0].strip(), number)
+    return FrontMatter(data, body, len(lines) + 3, key_lines)
+
+
+def _load(yaml_text: str, path: str) -> dict[str, Any]:
+    """The YAML loader's mapping, or a SiteError naming the line of the problem."""
     try:
         data = yaml.load(yaml_text, Loader=_Loader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
@@ -62,15 +82,10 @@ def split_front_matter(text: str, path: str) -> FrontMatter:
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise SiteError(path, line, f"invalid front matter: {problem}") from None
     if data is None:
-        data = {}
+        return {}
     if not isinstance(data, dict):
         raise SiteError(path, 2, "front matter must be a mapping of keys to values")
-    key_lines = {}
-    for number, line in enumerate(lines[1:index], 2):
-        if line and not line[0].isspace() and ":" in line:
-            key_lines.setdefault(line.split(":", 1)[0].strip(), number)
-    body = "\n".join(lines[index + 1 :])
-    return FrontMatter({str(k): v for k, v in data.items()}, body, index + 2, key_lines)
+    return {str(k): v for k, v in data.items()}
 
 
 def parse_date(value: Any, key: str, path: str, line: int | None) -> dt.datetime | None:
