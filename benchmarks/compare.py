@@ -12,13 +12,17 @@ after the other says more about the hour than about the code (see benchmarks/REA
 
 Prints each pair, then the medians and the median of the per-pair differences (this tree minus
 REV) with their quartiles, for wall time and CPU time, and whether both versions wrote the
-same bytes.
+same bytes. Then the same per build phase, as each build reports them with `--debug` (config,
+discover, parse, assemble, plan, render, ...; "outside" is the rest of the wall time: the
+interpreter, imports, the no-change check, exit): a change too small to show in a whole build
+still shows in the phase it touches, and a change that moves work shows where it went.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import re
 import shutil
 import statistics
 import subprocess
@@ -26,7 +30,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -43,6 +47,7 @@ class Build:
 
     seconds: float
     cpu_s: float  # user + kernel, of the build and its workers
+    phases: dict[str, float] = field(default_factory=dict)  # phase -> seconds, from --debug
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,36 @@ def differences(pairs: list[tuple[Build, Build]]) -> tuple[Spread, Spread]:
     wall = [new.seconds - base.seconds for base, new in pairs]
     cpu = [new.cpu_s - base.cpu_s for base, new in pairs]
     return spread(wall), spread(cpu)
+
+
+_PHASES_LINE = re.compile(r"^phases: (.*)$", re.MULTILINE)
+_PHASE = re.compile(r"([a-z][a-z ]*?) (\d+) ms")
+OUTSIDE = "outside"
+
+
+def phases_of(output: str, seconds: float) -> dict[str, float]:
+    """The phases a build printed with --debug ("phases: config 1 ms, parse 980 ms, ..."), in
+    seconds, plus OUTSIDE: the wall time not in any phase. {} if it printed none."""
+    lines = _PHASES_LINE.findall(output)
+    if not lines:
+        return {}
+    phases = {name: int(ms) / 1000 for name, ms in _PHASE.findall(lines[-1])}
+    phases[OUTSIDE] = seconds - sum(phases.values())
+    return phases
+
+
+def phase_differences(pairs: list[tuple[Build, Build]]) -> dict[str, tuple[float, float, Spread]]:
+    """Per phase both versions report: (median base, median new, spread of new minus base)."""
+    names = [
+        n for n in pairs[0][0].phases if all(n in b.phases and n in w.phases for b, w in pairs)
+    ]
+    result = {}
+    for name in names:
+        base = [b.phases[name] for b, _ in pairs]
+        new = [w.phases[name] for _, w in pairs]
+        change = spread([w - b for b, w in zip(base, new, strict=True)])
+        result[name] = (statistics.median(base), statistics.median(new), change)
+    return result
 
 
 def order(pair: int) -> tuple[str, str]:
@@ -104,10 +139,11 @@ def worktree(revision: str) -> Iterator[Path]:
 
 def cold_build(repo: Path, site: Path, timeout: float) -> Build:
     clean(site)
-    result = run_timed(build_cmd(site), repo, timeout)
+    result = run_timed([*build_cmd(site), "--debug"], repo, timeout)
     if not result.ok:
         raise SystemExit(f"a build with {repo} failed:\n{result.output_tail.strip()[-600:]}")
-    return Build(result.seconds, result.user_s + result.sys_s)
+    phases = phases_of(result.output_tail, result.seconds)
+    return Build(result.seconds, result.user_s + result.sys_s, phases)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -149,6 +185,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"this tree minus {args.revision}, per pair: wall {wall} s; CPU {cpu} s")
     same = "the same bytes" if outputs["base"] == outputs["new"] else "DIFFERENT output"
     print(f"output: {same} ({args.size} posts)")
+    by_phase = phase_differences(pairs)
+    if by_phase:
+        print(f"\nper phase (medians, s): {args.revision} -> this tree; per-pair difference")
+        for name, (base, new, change) in by_phase.items():
+            print(f"  {name:12s} {base:6.3f} -> {new:6.3f}   {change}")
     return 0
 
 
