@@ -1,11 +1,13 @@
 """The plainest front matter, read without a YAML parser; anything else goes to the parser.
 
 Most front matter is a handful of `key: value` lines: a title, a date, a slug, `tags: [a, b]`.
-Even libyaml's C loader spends ~30 µs on such a block, most of it building and resolving nodes
-in Python; a cold build of 1,000 posts reads 1,771 of them. `simple_mapping` reads exactly
-that shape (one line per key, a plain, single- or double-quoted scalar or a one-line flow list
-of plain scalars) and gives the same dict the loader would; at the first line it is not sure
-about it returns None, and the caller asks the loader, which also reports errors with lines.
+Even libyaml's C loader spends 30 µs on such a block in a tight loop and 100 µs inside a
+build's parse (building and resolving nodes in Python), and a cold build of 1,000 posts reads
+1,771 of them: in one process 182 ms, 63 ms with this reader; cold builds 0.14 s faster.
+`simple_mapping` reads exactly that shape (one line per key, a plain, single- or double-quoted
+scalar or a one-line flow list of plain scalars) and gives the same dict the loader would; at
+the first line it is not sure about it returns None, and the caller asks the loader, which also
+reports errors with lines.
 
 "Sure" is narrow on purpose: no indentation, tabs, anchors, tags, escapes, comments after a
 value, block or multi-line scalars, nested collections, empty values or characters that are not
