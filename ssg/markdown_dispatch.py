@@ -26,7 +26,6 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import mdTrim
 from markdown_it.parser_block import ParserBlock
 from markdown_it.parser_inline import ParserInline
-from markdown_it.rules_block.code import code as stock_code
 from markdown_it.rules_block.lheading import lheading as stock_lheading
 from markdown_it.rules_block.paragraph import paragraph as stock_paragraph
 from markdown_it.rules_block.state_block import StateBlock
@@ -164,14 +163,6 @@ def _install_block(md: MarkdownIt) -> bool:
     chars = sorted({c for name, _ in rules for c in BLOCK_STARTS[name] or ""})
     by_char = {char: [rule for name, rule in rules if can_start(name, char)] for char in chars}
     anywhere = [rule for name, rule in rules if BLOCK_STARTS[name] is None]
-    # markdown-it's indented-code rule accepts only lines indented 4 or more past the block's
-    # indent and does nothing else at the others (it is asked first at every block, 36,000
-    # times at 1,000 posts): the same tables without it, for the lines it cannot accept.
-    code = [rule for name, rule in rules if name == "code" and rule is stock_code]
-    unindented_by_char = {
-        char: [r for r in found if r not in code] for char, found in by_char.items()
-    }
-    unindented_anywhere = [rule for rule in anywhere if rule not in code]
     compiled = md.block.ruler.getRules("")  # a new list whenever the rules change
 
     def tokenize(self, state, start_line: int, end_line: int) -> None:  # noqa: ANN001
@@ -183,7 +174,7 @@ def _install_block(md: MarkdownIt) -> bool:
         max_nesting = state.md.options.maxNesting
         has_empty_lines = False
         src = state.src
-        s_count = state.sCount
+        rules_at = by_char.get
         while line < end_line:
             state.line = line = state.skipEmptyLines(line)
             if line >= end_line:
@@ -194,11 +185,7 @@ def _install_block(md: MarkdownIt) -> bool:
                 state.line = end_line
                 break
             start = state.bMarks[line] + state.tShift[line]
-            if s_count[line] - state.blkIndent >= 4:
-                table, default = by_char, anywhere
-            else:
-                table, default = unindented_by_char, unindented_anywhere
-            candidates = table.get(src[start], default) if start < len(src) else default
+            candidates = rules_at(src[start], anywhere) if start < len(src) else anywhere
             for rule in candidates:
                 if rule(state, line, end_line, False):
                     if state.line <= line:
