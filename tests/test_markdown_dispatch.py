@@ -71,6 +71,9 @@ TRICKY = [
     "> a\nlazy\n---",
     "a\n| b |\n|---|\n| c |",
     "para\n[^1]: note\n[x]: /u",
+    "- a\n\n      code in a list\n  - b\n\n        code deeper",
+    ">     code in a quote\n>\tand a tab",
+    "1. a\n\n\tcode after a tab\n\n    more",
 ]
 ALPHABET = [
     *"ab *_`[]()!<>&#^~\\-+:=|{}.\n 1",
