@@ -225,6 +225,8 @@ class Builder:
         def meanwhile() -> None:
             """Work that needs no parse result, done while the workers parse (on two cores,
             serial work moved here costs the build half as much)."""
+            from .i18n import prepare_date_formats
+
             nonlocal history, environment
             # Git runs in its own processes: this one parses while a thread waits for them.
             history = _in_thread(lambda: self._history(config, sources))
@@ -236,6 +238,7 @@ class Builder:
                 errors.append(error)
             else:
                 _prepare_templates(environment[0], environment[2])
+                prepare_date_formats(config)
                 self._note_template_ids()
                 if self.layout_facts is not None:
                     self.layout_facts.save()
