@@ -232,13 +232,14 @@ class Builder:
             history = _in_thread(lambda: self._history(config, sources))
             for module in LATER_PHASE_MODULES:
                 importlib.import_module(module)
+            # A broken catalog or date format is reported with the sources' errors.
             try:
                 environment = self._environment(config)  # catalogs and templates
-            except SiteError as error:  # a broken catalog: reported with the sources' errors
+                prepare_date_formats(config)
+            except SiteError as error:
                 errors.append(error)
             else:
                 _prepare_templates(environment[0], environment[2])
-                prepare_date_formats(config)
                 self._note_template_ids()
                 if self.layout_facts is not None:
                     self.layout_facts.save()

@@ -187,19 +187,23 @@ def _check_keys(table: dict, allowed: dict, prefix: str, path: Path) -> None:
     for key, value in table.items():
         full = f"{prefix}{key}"
         if key not in allowed:
-            raise SiteError(path, _key_line(path, key), f"unknown key '{full}'")
+            raise SiteError(path, key_line(path, key), f"unknown key '{full}'")
         _check_type(value, allowed[key], full, path)
 
 
-def _key_line(path: Path, key: str) -> int | None:
-    """Best-effort line number of a key, so errors point at it."""
+def key_line(path: Path, key: str, table: str | None = None) -> int | None:
+    """Best-effort line number of a key (in `[table]`, if given), so errors point at it."""
     try:
-        for number, line in enumerate(path.read_text("utf-8").splitlines(), 1):
-            stripped = line.strip()
-            if stripped.startswith(f"{key} ") or stripped.startswith(f"{key}="):
-                return number
-    except OSError:
+        lines = path.read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
         return None
+    inside = table is None
+    for number, line in enumerate(lines, 1):
+        stripped = line.strip()
+        if table is not None and stripped.startswith("["):
+            inside = stripped == f"[{table}]"
+        elif inside and (stripped.startswith(f"{key} ") or stripped.startswith(f"{key}=")):
+            return number
     return None
 
 
@@ -238,7 +242,7 @@ def config_from_dict(raw: dict, site_dir: Path, path: Path, data: bytes = b"") -
     parts = urlsplit(base_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise SiteError(
-            path, _key_line(path, "base_url"), f"base_url: not an http(s) URL: {base_url!r}"
+            path, key_line(path, "base_url"), f"base_url: not an http(s) URL: {base_url!r}"
         )
     if not base_url.endswith("/"):
         base_url += "/"
@@ -252,11 +256,11 @@ def config_from_dict(raw: dict, site_dir: Path, path: Path, data: bytes = b"") -
     untranslated = raw.get("untranslated", "show")
     if untranslated not in ("show", "hide"):
         raise SiteError(
-            path, _key_line(path, "untranslated"), "untranslated: expected 'show' or 'hide'"
+            path, key_line(path, "untranslated"), "untranslated: expected 'show' or 'hide'"
         )
     paginate = raw.get("paginate", 10)
     if paginate < 1:
-        raise SiteError(path, _key_line(path, "paginate"), "paginate: must be at least 1")
+        raise SiteError(path, key_line(path, "paginate"), "paginate: must be at least 1")
 
     tag_labels: dict[str, dict[str, str]] = {}
     for tag, labels in raw.get("tags", {}).items():
@@ -304,7 +308,7 @@ def _languages(table: dict, default: str, path: Path) -> tuple[Language, ...]:
     if default not in table:
         raise SiteError(
             path,
-            _key_line(path, "default_language"),
+            key_line(path, "default_language"),
             f"default_language: '{default}' has no [languages.{default}] table",
         )
     languages = []

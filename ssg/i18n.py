@@ -22,7 +22,7 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import Translations
 
-from .config import Config, Language
+from .config import CONFIG_NAME, Config, Language, key_line
 from .dates import formatter
 from .errors import SiteError, SiteWarning
 
@@ -185,16 +185,25 @@ def _date_formatter(fmt: str, locale_code: str) -> Callable[[dt.date], str]:
 def prepare_date_formats(config: Config) -> None:
     """Each language's date format made now, with its month and weekday names: Babel loads a
     locale's data on first use (~25 ms for en_GB, nl and sv), and work done while the workers
-    parse is inherited by the render workers instead of being done again in each."""
+    parse is inherited by the render workers instead of being done again in each. A format
+    that cannot write a date is a SiteError naming site.toml, not an error in every page."""
     for language in config.languages:
+        fmt = language.date_format
         try:
-            format_day = _date_formatter(language.date_format, language.locale or language.code)
+            format_day = _date_formatter(fmt, language.locale or language.code)
             for month in range(1, 13):
                 format_day(dt.date(2000, month, 1))
             for day in range(3, 10):  # 2000-01-03 to 2000-01-09: Monday to Sunday
                 format_day(dt.date(2000, 1, day))
-        except Exception:  # noqa: BLE001 - a format Babel cannot apply: the page showing a date says so
-            continue
+        except Exception as exc:  # noqa: BLE001 - Babel raises several kinds for such patterns
+            path = config.site_dir / CONFIG_NAME
+            raise SiteError(
+                path,
+                key_line(path, "date_format", f"languages.{language.code}"),
+                f"languages.{language.code}.date_format: {fmt!r} cannot write a date "
+                f"({type(exc).__name__}: {exc}); use full, long, medium, short or a CLDR "
+                "date pattern such as 'd MMMM y'",
+            ) from None
 
 
 def format_number(value: float | int, language: Language) -> str:

@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import REPO, snapshot
+from conftest import BASIC_CONFIG, REPO, snapshot
 
 from ssg.errors import BuildFailed
 
@@ -98,6 +98,22 @@ def test_broken_catalog_reported_with_the_sources_errors(make_site):
     with pytest.raises(BuildFailed) as info:
         site.build()
     assert sorted(str(e.path).split("/")[-1] for e in info.value.errors) == ["a.md", "en.po"]
+
+
+def test_a_date_format_that_cannot_write_a_date_names_site_toml(make_site):
+    """Not one error per page that shows a date, deep in a template: one, at the setting."""
+    config = BASIC_CONFIG.replace(
+        '[languages.nl]\nname = "Nederlands"\n',
+        ('[languages.nl]\nname = "Nederlands"\ndate_format = "d MMMM y zzzz x"\n'),
+    )
+    assert "date_format" in config
+    site = make_site(GOOD, config=config)
+    with pytest.raises(BuildFailed) as info:
+        site.build()
+    messages = [str(e) for e in info.value.errors]
+    assert len(messages) == 1, messages
+    assert messages[0].startswith(f"{site.root / 'site.toml'}:11: languages.nl.date_format: ")
+    assert "cannot write a date" in messages[0]
 
 
 def test_cli_prints_one_line_per_error_and_exits_1(make_site):
