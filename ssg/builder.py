@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 # forking them (0.13 s of serial start-up at every cold build); the forked render workers then
 # inherit them all, `ssg.render` included, instead of each importing it.
 LATER_PHASE_MODULES = (
+    "babel",
     "jinja2",
     "ssg.assets",
     "ssg.feeds",

@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from babel import localedata
-
 from .errors import SiteError
 
 CAPTION_EXTENSIONS = (".vtt", ".srt")
@@ -42,6 +40,8 @@ def looks_like_language(code: str) -> bool:
     """True when a file-name suffix is a real language code (so `notes.old.md` is not one)."""
     if not _LANG_SHAPE.match(code):
         return False
+    from babel import localedata  # here, not at the top: off the way to forking the parsers
+
     return localedata.exists(code.replace("-", "_"))
 
 
