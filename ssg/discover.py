@@ -62,7 +62,7 @@ def classify(rel: str, content_dir: Path, languages: tuple[str, ...]) -> Source:
         return Source(path, rel, section, None, rel, "static", ext)
     lang = None
     base, dot, suffix = stem.rpartition(".")
-    if dot and base and looks_like_language(suffix):
+    if dot and base and (suffix in languages or looks_like_language(suffix)):
         if suffix not in languages:
             raise SiteError(
                 rel,

@@ -141,7 +141,12 @@ cli.main(["build", "-s", sys.argv[1], "--quiet"])
 def test_parse_workers_fork_before_the_later_phases_are_imported(make_site):
     """Imports only planning and rendering need are done while the workers parse: on the way
     to the fork they were serial start-up time of every cold build."""
-    site = make_site({"content/notes/a.md": "---\ntitle: A\n---\nText.\n"})
+    site = make_site(
+        {
+            "content/notes/a.md": "---\ntitle: A\n---\nText.\n",
+            "content/notes/a.nl.md": "---\ntitle: A\n---\nTekst.\n",  # a language suffix
+        }
+    )
     run = subprocess.run(
         [sys.executable, "-c", SPY_ON_THE_FORK, str(site.root)],
         capture_output=True,
