@@ -28,15 +28,17 @@ _FIELD = re.compile(r"%\((\w+)\)s")
 _NAMED = ("full", "long", "medium", "short")
 
 # The part of a date a field depends on, and a date with that part: (part, representative).
-_PARTS: dict[str, tuple[Callable[[dt.date], int], Callable[[int], dt.date]]] = {
+_Part = tuple[Callable[[dt.date], int], Callable[[int], dt.date]]
+_MONTH: _Part = (lambda day: day.month, lambda value: dt.date(2000, value, 1))
+_WEEKDAY: _Part = (lambda day: day.weekday(), lambda value: dt.date(2000, 1, 3 + value))  # a Monday
+_PARTS: dict[str, _Part] = {
     "d": (lambda day: day.day, lambda value: dt.date(2000, 1, value)),
-    "M": (lambda day: day.month, lambda value: dt.date(2000, value, 1)),
-    "L": (lambda day: day.month, lambda value: dt.date(2000, value, 1)),
+    "M": _MONTH,
+    "L": _MONTH,
     "y": (lambda day: day.year, lambda value: dt.date(value, 1, 1)),
-    # 2000-01-03 was a Monday, weekday() 0.
-    "E": (lambda day: day.weekday(), lambda value: dt.date(2000, 1, 3 + value)),
-    "e": (lambda day: day.weekday(), lambda value: dt.date(2000, 1, 3 + value)),
-    "c": (lambda day: day.weekday(), lambda value: dt.date(2000, 1, 3 + value)),
+    "E": _WEEKDAY,
+    "e": _WEEKDAY,
+    "c": _WEEKDAY,
 }
 
 
