@@ -31,6 +31,7 @@ from markdown_it.rules_block.paragraph import paragraph as stock_paragraph
 from markdown_it.rules_block.state_block import StateBlock
 from markdown_it.rules_inline.state_inline import StateInline
 
+from .markdown_lists import stock_list, tight_list
 from .markdown_tokens import push_paragraph
 
 _DIGITS = "0123456789"
@@ -155,6 +156,9 @@ def _install_block(md: MarkdownIt) -> bool:
     rules = _enabled(md.block.ruler)
     if not rules or any(name not in BLOCK_STARTS for name, _ in rules):
         return False
+    # Lists of one-line items the short way (`markdown_lists`): only through this table, which
+    # is used only while the rules are these, so the ruler itself keeps markdown-it's rule.
+    rules = [(name, tight_list if rule is stock_list else rule) for name, rule in rules]
 
     def can_start(name: str, char: str) -> bool:
         starts = BLOCK_STARTS[name]
