@@ -26,6 +26,7 @@ rule for everything else.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from markdown_it.common.utils import mdTrim
 from markdown_it.rules_block.list import list_block as stock_list
@@ -35,7 +36,7 @@ from .markdown_tokens import push_paragraph
 
 # One item: up to three spaces, a marker, one space, and text that can only start a paragraph
 # (checked further by `_starts_a_paragraph`).
-_ITEM = re.compile(r"( {0,3})(?:([-+*])|([0-9]{1,9})([.)])) (?=[^ \t])")
+_ITEM = re.compile(r" {0,3}(?:([-+*])|([0-9]{1,9})([.)])) (?=[^ \t])")
 # A line that markdown-it would take for an item of some list: its bullet or its delimiter.
 _ANY_ITEM = re.compile(r"[ \t]*(?:([-+*])|[0-9]{1,9}([.)]))(?:[ \t]|$)")
 # Text that would be an item of a list nested in this one.
@@ -75,10 +76,11 @@ def tight_list(state: StateBlock, start_line: int, end_line: int, silent: bool) 
         or state.md.options.get("tasklists", False)
     ):
         return stock_list(state, start_line, end_line, silent)
-    items = _tight_items(state, start_line, end_line)
-    if items is None:
+    found = _tight_items(state, start_line, end_line)
+    if found is None:
         return stock_list(state, start_line, end_line, silent)
-    lines, starts, end, ordered, marker, numbers = items
+    lines, starts, numbers = found.lines, found.starts, found.numbers
+    end, ordered, marker = found.end, found.ordered, found.marker
     tokens = state.tokens
     if ordered:
         token = state.push("ordered_list_open", "ol", 1)
@@ -108,12 +110,20 @@ def tight_list(state: StateBlock, start_line: int, end_line: int, silent: bool) 
     return True
 
 
-def _tight_items(
-    state: StateBlock, start_line: int, end_line: int
-) -> tuple[list[int], list[int], int, bool, str, list[str]] | None:
-    """The item lines, where each item's text starts, the line after the list, whether it is
-    ordered, its marker character and each item's number ("" for bullets); None unless the
-    list has the simple shape."""
+@dataclass(slots=True)
+class TightList:
+    """What `tight_list` needs to know of a list of the simple shape."""
+
+    ordered: bool
+    marker: str  # the bullet, or the delimiter after the numbers
+    end: int = 0  # the line after the list (after the blank lines that end it)
+    lines: list[int] = field(default_factory=list)  # each item's line
+    starts: list[int] = field(default_factory=list)  # where each item's text starts in src
+    numbers: list[str] = field(default_factory=list)  # each item's number ("" for bullets)
+
+
+def _tight_items(state: StateBlock, start_line: int, end_line: int) -> TightList | None:
+    """The list starting at `start_line`; None unless it has the simple shape."""
     src, b_marks, e_marks, s_count, t_shift = (
         state.src,
         state.bMarks,
@@ -127,11 +137,8 @@ def _tight_items(
     first = _ITEM.match(src, b_marks[start_line], e_marks[start_line])
     if first is None:
         return None
-    ordered = first.group(3) is not None
-    marker = first.group(4) if ordered else first.group(2)
-    lines: list[int] = []
-    starts: list[int] = []
-    numbers: list[str] = []
+    ordered = first.group(2) is not None
+    found = TightList(ordered, first.group(3) if ordered else first.group(1))
     line = start_line
     while True:
         item = _ITEM.match(src, b_marks[line], e_marks[line]) if line != start_line else first
@@ -139,17 +146,18 @@ def _tight_items(
             item is None
             or s_count[line] != indent
             or t_shift[line] != indent
-            or (item.group(3) is not None) != ordered
-            or (item.group(4) if ordered else item.group(2)) != marker
+            or (item.group(2) is not None) != ordered
+            or (item.group(3) if ordered else item.group(1)) != found.marker
             or not _starts_a_paragraph(src[item.end() : e_marks[line]])
         ):
             return None
-        lines.append(line)
-        starts.append(item.end())
-        numbers.append(item.group(3) or "")
+        found.lines.append(line)
+        found.starts.append(item.end())
+        found.numbers.append(item.group(2) or "")
         line += 1
         if line >= end_line:
-            return lines, starts, end_line, ordered, marker, numbers
+            found.end = end_line
+            return found
         if state.isEmpty(line):
             break
     # A blank line ends the list unless what follows may belong to it (a continuation of the
@@ -160,6 +168,7 @@ def _tight_items(
         if s_count[after] > indent:
             return None
         other = _ANY_ITEM.match(src, b_marks[after], e_marks[after])
-        if other is not None and other.group(2 if ordered else 1) == marker:
+        if other is not None and other.group(2 if ordered else 1) == found.marker:
             return None
-    return lines, starts, after, ordered, marker, numbers
+    found.end = after
+    return found
