@@ -14,7 +14,7 @@ from .captions import Chapter
 from .config import Config
 from .discover import Source
 from .errors import SiteError, SiteWarning
-from .markdown import resolve_refs, slugify
+from .markdown import slugify
 from .model import KINDS, Page, Reply, Site, TagLink, TranslationLink, text_digest
 from .model import digest as make_digest
 from .parse import Meta, Parsed, ParsedCaptions, ParsedMarkdown, ParsedReply
@@ -64,7 +64,7 @@ def assemble(
     for rel, page in page_by_rel.items():
         result = parsed[rel]
         if isinstance(result, ParsedMarkdown) and result.rendered.refs:
-            page.body = _resolve_links(page, result, url_for_rel, hidden, errors)
+            page.body_links = _link_urls(page, result, url_for_rel, hidden, errors)
         if isinstance(result, ParsedMarkdown):
             page.video = _resolve_media(page, rel, "video", result.meta, static_urls, errors)
             page.poster = _resolve_media(page, rel, "poster", result.meta, static_urls, errors)
@@ -103,13 +103,14 @@ def assemble(
     return site, errors
 
 
-def _resolve_links(
+def _link_urls(
     page: Page,
     result: ParsedMarkdown,
     url_for_rel: dict[str, str],
     hidden: set[str],
     errors: list[SiteError],
-) -> str:
+) -> tuple[str, ...]:
+    """The URL of each link to another page, in the order of its placeholder in the body."""
     urls = []
     for ref in result.rendered.refs:
         target = url_for_rel.get(ref.target)
@@ -118,7 +119,7 @@ def _resolve_links(
             errors.append(SiteError(page.source_rel, ref.line, f"link to {why}: {ref.target}"))
             target = "#"
         urls.append(target + ref.fragment)
-    return resolve_refs(page.body, urls)
+    return tuple(urls)
 
 
 def _resolve_media(
@@ -179,7 +180,7 @@ def _make_page(
         updated=meta.updated,
         source_rel=display,
         template=template,
-        body=result.rendered.html,
+        raw_body=result.rendered.html,
         summary=summary,
         headings=result.rendered.headings,
         toc=meta.toc,
@@ -350,7 +351,8 @@ def page_digests(page: Page) -> None:
     )
     page.content_digest = make_digest(
         page.card_digest,
-        text_digest(page.body),  # hashed as is: repr() of a long body was half the cost
+        text_digest(page.raw_body),  # hashed as is: repr() of a long body was half the cost
+        page.body_links,
         page.transcript,
         page.license,
         page.contributors,

@@ -107,11 +107,12 @@ def entry_html(item: Item, translate: Callable[[str], str]) -> str:
 def _entry_html(item: Item, translate: Callable[[str], str]) -> str:
     page = item.page
     parts = []
-    if page.body:
+    body = page.body
+    if body:
         if page.description_lang:
-            parts.append(f'<div lang="{html.escape(page.description_lang)}">{page.body}</div>')
+            parts.append(f'<div lang="{html.escape(page.description_lang)}">{body}</div>')
         else:
-            parts.append(page.body)
+            parts.append(body)
     if page.chapters:
         parts.append(f"<h2>{html.escape(translate('Chapters'))}</h2>")
         parts.append(

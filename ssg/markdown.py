@@ -33,9 +33,8 @@ from . import markdown_dispatch, markdown_inline, markdown_rules
 from .lexers import find_lexer
 from .markdown_render import FastRendererHTML
 from .markdown_tokens import new_token
+from .refs import REF_PREFIX
 
-REF_PREFIX = "aloud-ref:"
-_REF_RE = re.compile(r"aloud-ref:(\d+)")
 _SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
@@ -250,13 +249,6 @@ def render_reply(text: str) -> str:
                     child.attrs["href"] = "#"
                 child.attrs["rel"] = "nofollow ugc"
     return md.renderer.render(tokens, md.options, {})
-
-
-def resolve_refs(body: str, urls: list[str]) -> str:
-    """Replace `aloud-ref:N` placeholders with the resolved URLs (already escaped-safe paths)."""
-    if REF_PREFIX not in body:
-        return body
-    return _REF_RE.sub(lambda m: html.escape(urls[int(m.group(1))], quote=True), body)
 
 
 def _local_target(value: str, base_dir: str) -> tuple[str, str] | None:

@@ -11,6 +11,8 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .refs import resolve_refs
+
 if TYPE_CHECKING:
     from .captions import Chapter, Paragraph
     from .markdown import Heading
@@ -102,7 +104,11 @@ class Page:
     updated: dt.datetime | None
     source_rel: str  # "content/posts/hello.sv.md" (relative to the site folder)
     template: str
-    body: str = ""
+    # The rendered Markdown with `aloud-ref:N` for each link to another page, and the URL each
+    # N stands for: `body` joins them when it is shown. Resolved in assemble, every body was a
+    # second copy of the parse result's HTML in the parent process when workers forked.
+    raw_body: str = ""
+    body_links: tuple[str, ...] = ()
     summary: str = ""
     headings: tuple[Heading, ...] = ()
     toc: bool = False
@@ -136,6 +142,11 @@ class Page:
     card_digest: str = ""  # + summary, tags, status: what listings show
     content_digest: str = ""  # + body, transcript: what feeds show
     full_digest: str = ""  # everything the page's own output shows
+
+    @property
+    def body(self) -> str:
+        """The page's HTML, its links to other pages resolved (made where it is shown)."""
+        return resolve_refs(self.raw_body, self.body_links)
 
     @property
     def link(self) -> TranslationLink:

@@ -27,7 +27,6 @@ from .assemble import page_digests, truncate
 from .config import Config
 from .discover import classify
 from .errors import BuildFailed, SiteError
-from .markdown import resolve_refs
 from .model import Output, Page, Site
 from .parallel import render_many
 from .parse import Parsed, ParsedMarkdown, read_and_parse
@@ -114,8 +113,10 @@ def patch(snapshot: Snapshot, rel: str, new: ParsedMarkdown) -> list[Output]:
     """Update the page in place; return the outputs whose bytes may have changed."""
     page = snapshot.pages_by_rel[rel]
     before_card, before_content = page.card_digest, page.content_digest
-    urls = [snapshot.url_for_rel.get(ref.target, "#") + ref.fragment for ref in new.rendered.refs]
-    page.body = resolve_refs(new.rendered.html, urls)
+    page.raw_body = new.rendered.html
+    page.body_links = tuple(
+        snapshot.url_for_rel.get(ref.target, "#") + ref.fragment for ref in new.rendered.refs
+    )
     page.headings = new.rendered.headings
     page.words = new.rendered.words
     page.summary = new.meta.summary or truncate(

@@ -149,7 +149,7 @@ class Session:
             self.failed = True
             return None
         if first and result.site is not None:
-            warm_highlighters(page.body for page in result.site.pages)
+            warm_highlighters(page.raw_body for page in result.site.pages)
             warm_renderers(self.builder)
         for warning in result.warnings if first else []:
             print(warning, file=sys.stderr)

@@ -98,6 +98,18 @@ def test_title_edit_renders_translations_listings_and_tags(tmp_path):
     assert "Alpha renamed" in site.read("sv/posts/alfa/index.html")
 
 
+def test_a_linked_page_moving_renders_the_pages_linking_to_it(tmp_path):
+    """gamma links to alpha: alpha's new slug changes gamma's body where it is shown, though
+    neither gamma's source nor its parse result changed."""
+    site, builder = setup_site(tmp_path)
+    assert 'href="/posts/alpha/"' in site.read("notes/gamma/index.html")
+    edit(site.root / "content/posts/alpha.md", "title: Alpha\n", "title: Alpha\nslug: first\n")
+    result = builder.build()
+    assert "notes/gamma/index.html" in result.rendered_paths
+    assert 'href="/posts/first/"' in site.read("notes/gamma/index.html")
+    assert "/posts/alpha/" not in site.read("notes/gamma/index.html")
+
+
 def test_template_edit_renders_only_its_users(tmp_path):
     site, builder = setup_site(tmp_path)
     write_tree(

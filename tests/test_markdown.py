@@ -1,4 +1,5 @@
-from ssg.markdown import render_markdown, render_reply, resolve_refs, slugify
+from ssg.markdown import render_markdown, render_reply, slugify
+from ssg.refs import resolve_refs
 
 
 def test_unicode_heading_ids_survive():
