@@ -181,6 +181,7 @@ def _make_page(
         source_rel=display,
         template=template,
         raw_body=result.rendered.html,
+        raw_body_digest=result.rendered.html_digest,
         summary=summary,
         headings=result.rendered.headings,
         toc=meta.toc,
@@ -351,7 +352,8 @@ def page_digests(page: Page) -> None:
     )
     page.content_digest = make_digest(
         page.card_digest,
-        text_digest(page.raw_body),  # hashed as is: repr() of a long body was half the cost
+        # Hashed where it was parsed (on every core, and cached); a Page made by hand has none.
+        page.raw_body_digest or text_digest(page.raw_body),
         page.body_links,
         page.transcript,
         page.license,

@@ -33,6 +33,7 @@ from . import markdown_dispatch, markdown_inline, markdown_rules
 from .lexers import find_lexer
 from .markdown_render import FastRendererHTML
 from .markdown_tokens import new_token
+from .model import text_digest
 from .refs import REF_PREFIX
 
 _SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
@@ -57,6 +58,7 @@ class Heading:
 @dataclass(frozen=True)
 class Rendered:
     html: str  # may contain aloud-ref:N placeholders
+    html_digest: str  # text_digest(html), made where it is parsed (on every core) and cached
     refs: tuple[Ref, ...]
     headings: tuple[Heading, ...]
     first_paragraph: str  # plain text, for automatic summaries
@@ -213,7 +215,9 @@ def render_markdown(text: str, source_rel: str, first_line: int = 1) -> Rendered
         body = md.renderer.render(tokens, md.options, env)
     finally:
         _recording.blocks = None
-    return Rendered(body, tuple(refs), tuple(headings), first_paragraph, words, tuple(blocks))
+    return Rendered(
+        body, text_digest(body), tuple(refs), tuple(headings), first_paragraph, words, tuple(blocks)
+    )
 
 
 def _prose_token(prose: markdown_inline.Prose, base_dir: str, line: int, refs: list[Ref]) -> Token:

@@ -108,6 +108,7 @@ class Page:
     # N stands for: `body` joins them when it is shown. Resolved in assemble, every body was a
     # second copy of the parse result's HTML in the parent process when workers forked.
     raw_body: str = ""
+    raw_body_digest: str = ""  # text_digest(raw_body), from the parse result
     body_links: tuple[str, ...] = ()
     summary: str = ""
     headings: tuple[Heading, ...] = ()

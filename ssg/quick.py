@@ -114,6 +114,7 @@ def patch(snapshot: Snapshot, rel: str, new: ParsedMarkdown) -> list[Output]:
     page = snapshot.pages_by_rel[rel]
     before_card, before_content = page.card_digest, page.content_digest
     page.raw_body = new.rendered.html
+    page.raw_body_digest = new.rendered.html_digest
     page.body_links = tuple(
         snapshot.url_for_rel.get(ref.target, "#") + ref.fragment for ref in new.rendered.refs
     )

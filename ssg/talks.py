@@ -15,7 +15,7 @@ from .captions import make_paragraphs
 from .config import Config
 from .discover import Source
 from .errors import SiteError
-from .model import CaptionTrackLink, Page, Transcript
+from .model import CaptionTrackLink, Page, Transcript, text_digest
 from .parse import Meta, Parsed, ParsedCaptions, ParsedMarkdown
 from .urls import file_url, page_path, url_of
 
@@ -55,7 +55,9 @@ def standalone_talk(
     title = re.sub(r"[-_]+", " ", name).strip().capitalize()
     slug = name if match else posixpath.basename(source.key)
     meta = Meta(title=title, date=date, slug=slug)
-    return ParsedMarkdown(source.rel, result.digest, meta, Rendered("", (), (), "", 0))
+    return ParsedMarkdown(
+        source.rel, result.digest, meta, Rendered("", text_digest(""), (), (), "", 0)
+    )
 
 
 def add_talk_pages(
