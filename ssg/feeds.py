@@ -24,6 +24,7 @@ without a date is left out of every feed with a warning naming its file.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
@@ -60,7 +61,18 @@ class FeedSettings:
 
     @classmethod
     def of(cls, config: Config) -> FeedSettings:
-        return cls(**{k: v for k, v in config.feeds.items() if k in cls.__dataclass_fields__})
+        """The settings of `config`, made once per Config (asked for every feed and entry)."""
+        made = _settings_made.get(id(config))
+        if made is None or made[0] is not config:
+            fields = cls.__dataclass_fields__
+            settings = cls(**{k: v for k, v in config.feeds.items() if k in fields})
+            _settings_made.clear()  # one build's config at a time
+            made = _settings_made[id(config)] = (config, settings)
+        return made[1]
+
+
+# FeedSettings by id(Config), with the Config kept so that an id is never reused while cached.
+_settings_made: dict[int, tuple[Config, FeedSettings]] = {}
 
 
 def feed_folder(
@@ -99,10 +111,15 @@ def feed_urls_for(
 def entry_id(config: Config, page: Page) -> str:
     """The permanent id of an entry (see the module docstring for the rule)."""
     assert page.date is not None
-    host = (urlsplit(config.base_url).hostname or "localhost").lower()
-    prefix = config.base_path.strip("/")
+    host, prefix = _id_authority(config.base_url, config.base_path)
     specific = quote(f"{prefix}/{page.key}" if prefix else page.key, safe="/-._~")
     return f"tag:{host},{page.date.date().isoformat()}:{specific}/{quote(page.lang, safe='-')}"
+
+
+@functools.lru_cache(maxsize=8)
+def _id_authority(base_url: str, base_path: str) -> tuple[str, str]:
+    """The host and path prefix every entry id of a site shares (parsed once, not per entry)."""
+    return (urlsplit(base_url).hostname or "localhost").lower(), base_path.strip("/")
 
 
 # -- planning --------------------------------------------------------------------------------------

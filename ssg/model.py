@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from .refs import resolve_refs
@@ -157,9 +158,12 @@ class Page:
     def reading_minutes(self) -> int:
         return max(1, round(self.words / 220))
 
-    @property
+    @cached_property
     def sort_key(self) -> tuple:
-        """Newest first, ties broken by id so listing order never depends on the file system."""
+        """Newest first, ties broken by id so listing order never depends on the file system.
+
+        Kept once made (a page's date and id never change): planning sorts each language's
+        pages several times, 66,000 keys at 10,000 posts."""
         stamp = self.date.timestamp() if self.date else 0.0
         return (-stamp, self.id)
 
