@@ -15,6 +15,10 @@ printable. A plain scalar that the loader would resolve to anything but a string
 `yes`, `null`, `.inf`, `1:30`) is checked with the loader's own resolver table, so the answer
 is the same by construction. tests/test_simple_yaml.py compares with the loader on the sample
 site, tricky cases and thousands of random lines.
+
+That table is copied here (`IMPLICIT_RESOLVERS`, checked against PyYAML's by a test) rather
+than taken from PyYAML, so that a build whose front matter is all plain never imports PyYAML:
+15 ms of the serial start of every build, before the parse workers fork.
 """
 
 from __future__ import annotations
@@ -28,12 +32,72 @@ _LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: +(.*))?\Z")
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _FLOW_SPECIAL = frozenset(",[]{}#:'\"")
 
+# YAML 1.1's implicit resolvers as PyYAML's `Resolver` registers them (yaml/resolver.py), in
+# its order, less timestamps (front matter keeps dates as text, see frontmatter.py): a tag, its
+# pattern, its flags and the first characters it is tried on ("" is the empty scalar).
+_RESOLVER_SOURCE: tuple[tuple[str, str, re.RegexFlag, str | tuple[str, ...]], ...] = (
+    (
+        "tag:yaml.org,2002:bool",
+        r"""^(?:yes|Yes|YES|no|No|NO
+                    |true|True|TRUE|false|False|FALSE
+                    |on|On|ON|off|Off|OFF)$""",
+        re.X,
+        "yYnNtTfFoO",
+    ),
+    (
+        "tag:yaml.org,2002:float",
+        r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?
+                    |\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?
+                    |[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*
+                    |[-+]?\.(?:inf|Inf|INF)
+                    |\.(?:nan|NaN|NAN))$""",
+        re.X,
+        "-+0123456789.",
+    ),
+    (
+        "tag:yaml.org,2002:int",
+        r"""^(?:[-+]?0b[0-1_]+
+                    |[-+]?0[0-7_]+
+                    |[-+]?(?:0|[1-9][0-9_]*)
+                    |[-+]?0x[0-9a-fA-F_]+
+                    |[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$""",
+        re.X,
+        "-+0123456789",
+    ),
+    ("tag:yaml.org,2002:merge", r"^(?:<<)$", re.NOFLAG, "<"),
+    (
+        "tag:yaml.org,2002:null",
+        r"""^(?: ~
+                    |null|Null|NULL
+                    | )$""",
+        re.X,
+        ("~", "n", "N", ""),
+    ),
+    ("tag:yaml.org,2002:value", r"^(?:=)$", re.NOFLAG, "="),
+    ("tag:yaml.org,2002:yaml", r"^(?:!|&|\*)$", re.NOFLAG, "!&*"),
+)
 
-def simple_mapping(lines: list[str], resolvers: dict[Any, list]) -> dict[str, Any] | None:
+
+def _resolver_table() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
+    """First character -> [(tag, compiled pattern)], the shape of `yaml_implicit_resolvers`."""
+    table: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+    for tag, pattern, flags, firsts in _RESOLVER_SOURCE:
+        compiled = re.compile(pattern, flags)
+        for first in firsts:
+            table.setdefault(first, []).append((tag, compiled))
+    return table
+
+
+IMPLICIT_RESOLVERS: dict[Any, list] = _resolver_table()
+
+
+def simple_mapping(
+    lines: list[str], resolvers: dict[Any, list] = IMPLICIT_RESOLVERS
+) -> dict[str, Any] | None:
     """The mapping these front matter lines hold, or None if the YAML loader must decide.
 
-    `resolvers` is the loader's `yaml_implicit_resolvers`: a plain scalar any of them matches
-    is not a string, so the loader decides it."""
+    `resolvers` has the shape of a loader's `yaml_implicit_resolvers`: a plain scalar any of
+    them matches is not a string, so the loader decides it."""
     data: dict[str, Any] = {}
     for line in lines:
         if not line or line[0] == "#":
