@@ -12,13 +12,13 @@ reports errors with lines.
 "Sure" is narrow on purpose: no indentation, tabs, anchors, tags, escapes, comments after a
 value, block or multi-line scalars, nested collections, empty values or characters that are not
 printable. A plain scalar that the loader would resolve to anything but a string (a number,
-`yes`, `null`, `.inf`, `1:30`) is checked with the loader's own resolver table, so the answer
-is the same by construction. tests/test_simple_yaml.py compares with the loader on the sample
+`yes`, `null`, `.inf`, `1:30`) is checked with the loader's resolver table, so the answer is
+the same by construction. tests/test_simple_yaml.py compares with the loader on the sample
 site, tricky cases and thousands of random lines.
 
-That table is copied here (`IMPLICIT_RESOLVERS`, checked against PyYAML's by a test) rather
-than taken from PyYAML, so that a build whose front matter is all plain never imports PyYAML:
-15 ms of the serial start of every build, before the parse workers fork.
+The table is a copy (`IMPLICIT_RESOLVERS`; a test checks it against PyYAML's) rather than read
+from PyYAML, so that a build whose front matter is all plain never imports PyYAML: 15 ms of the
+serial start of every build, before the parse workers fork.
 """
 
 from __future__ import annotations
