@@ -288,7 +288,7 @@ def bench_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
         return res
     print(f"  floor {res['floor_s']:.2f} s (median; {res['floor']['cores']} cores)")
     print(
-        f"  cold {res['cold_s']:.2f} s, {res['ratio']:.1f} x floor (median of paired runs), "
+        f"  cold {res['cold_s']:.2f} s, {res['ratio']:.2f} x floor (median of paired runs), "
         f"peak {res['peak_mib']:.0f} MiB"
     )
     print(f"  warm {fmt(res.get('warm_s'), 2, ' s')}, touched {fmt(res.get('touched_s'), 2, ' s')}")
@@ -310,7 +310,7 @@ def row(r: dict[str, Any]) -> list[str]:
         out = f"{r['output_mib']:.1f} / {r['output_files']}"
     cpu = f"{fmt(r.get('cold_user_s'), 2)} / {fmt(r.get('cold_sys_s'), 2)}"
     return [
-        str(r["n"]), fmt(r.get("floor_s"), 2), fmt(r.get("cold_s"), 2), fmt(r.get("ratio"), 1),
+        str(r["n"]), fmt(r.get("floor_s"), 2), fmt(r.get("cold_s"), 2), fmt(r.get("ratio"), 2),
         cpu, fmt(r.get("warm_s"), 2), fmt(r.get("touched_s"), 2), fmt(r.get("edit_ms"), 0),
         fmt(r.get("template_s"), 2),
         fmt(r.get("peak_mib"), 0), fmt(r.get("peak_pss_mib"), 0), out,
