@@ -7,11 +7,13 @@ import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from ssg import template_cache
 from ssg.builder import Builder, BuildOptions, BuildResult
+from ssg.model import Page
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -106,6 +108,26 @@ def make_site(tmp_path: Path) -> Callable[..., SiteMaker]:
         return site
 
     return make
+
+
+def a_page(**fields: Any) -> Page:
+    """A Page with plausible values for the fields it requires, overridden by `fields`."""
+    values: dict[str, Any] = {
+        "id": "posts/hello",
+        "key": "posts/hello",
+        "lang": "en",
+        "section": "posts",
+        "kind": "post",
+        "slug": "hello",
+        "url": "/posts/hello/",
+        "output": "posts/hello/index.html",
+        "title": "Hello",
+        "date": None,
+        "updated": None,
+        "source_rel": "content/posts/hello.md",
+        "template": "post.html",
+    }
+    return Page(**{**values, **fields})
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from conftest import a_page
 from conftest import write_tree as write
 from lxml import etree
 
@@ -22,7 +23,6 @@ from ssg.errors import SiteWarning
 from ssg.feed_content import absolutize
 from ssg.feed_strings import translator
 from ssg.feeds import entry_id, feed_urls_for
-from ssg.model import Page
 from ssg.routes import feed_urls
 
 REPO = Path(__file__).resolve().parents[1]
@@ -478,20 +478,15 @@ def test_talk_is_a_podcast_entry(built: Path) -> None:
 # -- stability -------------------------------------------------------------------------------------
 def test_entry_id_rule(site: Path) -> None:
     config = load_config(site)
-    page = Page(
+    page = a_page(
         id="posts/hello.sv",
-        key="posts/hello",
         lang="sv",
-        section="posts",
-        kind="post",
         slug="hej",
         url="/blog/sv/posts/hej/",
         output="sv/posts/hej/index.html",
         title="Hej",
         date=dt.datetime(2024, 3, 5, 23, 30, tzinfo=dt.timezone(dt.timedelta(hours=-5))),
-        updated=None,
         source_rel="content/posts/hello.sv.md",
-        template="post.html",
     )
     assert entry_id(config, page) == "tag:example.org,2024-03-05:blog/posts/hello/sv"
 

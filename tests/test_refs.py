@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ssg.model import Page
+from conftest import a_page
+
 from ssg.refs import REF_PREFIX, resolve_refs
 
 
@@ -26,20 +27,7 @@ def test_ten_and_more_links_resolve_by_their_whole_number():
 
 
 def test_page_body_is_its_raw_body_with_its_links():
-    page = Page(
-        id="notes/n",
-        key="notes/n",
-        lang="en",
-        section="notes",
-        kind="note",
-        slug="n",
-        url="/notes/n/",
-        output="notes/n/index.html",
-        title="N",
-        date=None,
-        updated=None,
-        source_rel="content/notes/n.md",
-        template="note.html",
+    page = a_page(
         raw_body=f'<p><a href="{REF_PREFIX}0">there</a></p>',
         body_links=("/posts/there/#why",),
     )
