@@ -62,17 +62,15 @@ class FeedSettings:
     @classmethod
     def of(cls, config: Config) -> FeedSettings:
         """The settings of `config`, made once per Config (asked for every feed and entry)."""
-        made = _settings_made.get(id(config))
-        if made is None or made[0] is not config:
+        if not _settings_made or _settings_made[0][0] is not config:
             fields = cls.__dataclass_fields__
             settings = cls(**{k: v for k, v in config.feeds.items() if k in fields})
-            _settings_made.clear()  # one build's config at a time
-            made = _settings_made[id(config)] = (config, settings)
-        return made[1]
+            _settings_made[:] = [(config, settings)]  # one build's config at a time
+        return _settings_made[0][1]
 
 
-# FeedSettings by id(Config), with the Config kept so that an id is never reused while cached.
-_settings_made: dict[int, tuple[Config, FeedSettings]] = {}
+# The last Config asked about and its FeedSettings.
+_settings_made: list[tuple[Config, FeedSettings]] = []
 
 
 def feed_folder(
