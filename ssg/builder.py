@@ -249,6 +249,7 @@ class Builder:
         errors.extend(parse_errors)
         assert history is not None  # meanwhile() always runs
         history_by_file = history.result()
+        self.cache.save_parsed_aside()
         timer.lap("parse")
         keep_for_the_build()
         site, assemble_errors = assemble(
@@ -412,6 +413,7 @@ class Builder:
         def render(
             sink: Callable[[str, bytes], FileStamp | None], direct: bool
         ) -> dict[str, FileStamp]:
+            self.cache.await_saving_aside()
             written = render_many(
                 env, config, dirty, jobs, progress, sink, direct, meanwhile=self.cache.save_parsed
             )

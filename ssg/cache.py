@@ -1,7 +1,7 @@
 """The persistent build cache in `.aloud/`: parse results by content digest, and output keys.
 
 Two files: `parsed.pickle` (parse results; the bulk, shared by every output folder, written
-while the workers render) and `state-<folder>.pickle` (each output's key, written after a build
+by a forked process while the site is assembled, or else while the workers render) and `state-<folder>.pickle` (each output's key, written after a build
 succeeded; small). Deleting either is always safe (the next build redoes that work). A file
 written by another Aloud version, for another output folder, or damaged on disk is detected by
 its header and checksum and ignored, never trusted. Parse results are kept only for the code and
@@ -16,7 +16,9 @@ import io
 import itertools
 import os
 import pickle
+import sys
 import tempfile
+import threading
 from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -44,6 +46,7 @@ class BuildCache:
         self._loaded = False
         self._parsed_dirty = False
         self._keys_dirty = False
+        self._saving_pid: int | None = None  # a forked process writing the parse results
 
     @property
     def path(self) -> Path:
@@ -90,8 +93,43 @@ class BuildCache:
             stamps = state.get("stamps")
             self._stamps = stamps if isinstance(stamps, dict) else {}
 
+    def save_parsed_aside(self) -> None:
+        """Start writing the parse results in a forked process, which pickles them while this
+        one assembles and plans the site (serial work, one core idle): 0.1 s of a 1,000-post
+        cold build's main process, 1 s at 10,000, moved off the critical path.
+
+        Only where forking is safe: no other thread alive that might hold a lock the child
+        would need (watch mode's and the server's threads), and on a platform with fork.
+        Otherwise, and if the child fails, `save_parsed` writes them here as before."""
+        if self.state_dir is None or not self._parsed_dirty or self._saving_pid is not None:
+            return
+        if not hasattr(os, "fork") or sys.platform == "darwin" or threading.active_count() > 1:
+            return
+        pid = os.fork()
+        if pid == 0:  # the child: write, then leave without running anything of the parent's
+            code = 1
+            try:
+                self.save_parsed()
+                code = 0
+            finally:
+                os._exit(code)
+        self._saving_pid = pid
+        self._parsed_dirty = False
+
+    def await_saving_aside(self) -> None:
+        """Wait for the process writing the parse results; if it failed, they are to be written
+        here. A build waits before forking its render workers, so it never runs three
+        processes on two cores, nor holds three copies of its heap."""
+        pid, self._saving_pid = self._saving_pid, None
+        if pid is None:
+            return
+        _, status = os.waitpid(pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            self._parsed_dirty = True
+
     def save_parsed(self) -> None:
         """Write the parse results if they changed (a build calls this while workers render)."""
+        self.await_saving_aside()
         if self.state_dir is None or not self._parsed_dirty:
             return
         entries = ((rel, digest, result) for rel, (digest, result) in self._parsed.items())

@@ -397,3 +397,71 @@ def test_a_build_killed_while_writing_is_repaired_by_the_next(make_site):
     result = site.build()
     assert result.rendered == result.planned and "Body text." in site.read("notes/a/index.html")
     assert not marker.exists()
+
+
+def record_cache_writers(monkeypatch, log, fail_in_child=False) -> None:
+    """Log which process writes each cache file (a forked child's list appends are lost, so
+    to a file); with `fail_in_child`, a forked child's write fails."""
+    from ssg import cache as cache_module
+
+    real_write = cache_module.write_cache_file
+    parent = os.getpid()
+
+    def logging_write(path, records):
+        with open(log, "a") as handle:
+            handle.write(f"{os.getpid()} {path.name}\n")
+        if fail_in_child and os.getpid() != parent:
+            raise OSError("disk full")
+        real_write(path, records)
+
+    monkeypatch.setattr(cache_module, "write_cache_file", logging_write)
+
+
+def writers_of(log, name: str) -> set[int]:
+    lines = log.read_text().splitlines() if log.exists() else []
+    return {int(pid) for pid, file in (line.split() for line in lines) if file == name}
+
+
+def test_parse_results_are_written_aside_while_the_site_is_assembled(make_site, monkeypatch):
+    """A forked process writes parse.pickle while this one assembles and plans; the next build
+    reads every result from it."""
+    site = make_site({"content/notes/a.md": POST, "content/notes/b.md": CODE_POST})
+    log = site.root.parent / "writers.log"
+    record_cache_writers(monkeypatch, log)
+    site.build()
+    [writer] = writers_of(log, "parsed.pickle")
+    assert writer != os.getpid()
+    parses = spy_on_parsing(monkeypatch)
+    (site.root / "content/notes/c.md").write_text(POST)  # a real build, not the fast path
+    site.build()
+    assert parses == ["notes/c.md"]
+
+
+def test_a_failed_aside_writer_leaves_the_parse_results_to_this_process(make_site, monkeypatch):
+    site = make_site({"content/notes/a.md": POST, "content/notes/b.md": CODE_POST})
+    log = site.root.parent / "writers.log"
+    record_cache_writers(monkeypatch, log, fail_in_child=True)
+    site.build()
+    writers = writers_of(log, "parsed.pickle")
+    assert len(writers) == 2 and os.getpid() in writers  # the child's try, then this process
+    records = read_cache_file(site.root / ".aloud/parsed.pickle")
+    assert records is not None and sorted(r[0] for r in records[1:]) == ["notes/a.md", "notes/b.md"]
+
+
+def test_no_aside_writer_beside_other_threads(make_site, monkeypatch):
+    """Watch mode and the server have threads of their own, which may hold a lock a forked
+    child would wait on forever: there, the parse results are written in-process."""
+    import threading
+
+    site = make_site({"content/notes/a.md": POST})
+    log = site.root.parent / "writers.log"
+    record_cache_writers(monkeypatch, log)
+    stop = threading.Event()
+    waiter = threading.Thread(target=stop.wait)
+    waiter.start()
+    try:
+        site.build()
+    finally:
+        stop.set()
+        waiter.join()
+    assert writers_of(log, "parsed.pickle") == {os.getpid()}
