@@ -1,10 +1,11 @@
 """The persistent build cache in `.aloud/`: parse results by content digest, and output keys.
 
-Two files: `parsed.pickle` (parse results; the bulk, shared by every output folder, written
-by a forked process while the site is assembled, or else while the workers render) and `state-<folder>.pickle` (each output's key, written after a build
-succeeded; small). Deleting either is always safe (the next build redoes that work). A file
-written by another Aloud version, for another output folder, or damaged on disk is detected by
-its header and checksum and ignored, never trusted. Parse results are kept only for the code and
+Two files: `parsed.pickle` (parse results; the bulk, shared by every output folder, written by
+a forked process while the site is assembled, or else while the workers render) and
+`state-<folder>.pickle` (each output's key, written after a build succeeded; small). Deleting
+either is always safe (the next build redoes that work). A file written by another Aloud
+version, for another output folder, or damaged on disk is detected by its header and checksum
+and ignored, never trusted. Parse results are kept only for the code and
 libraries that made them (`toolchain.py`); output keys include them through the global digest.
 """
 
