@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from .assemble import assemble
 from .cache import BuildCache
-from .collector import fewer_collections, keep_for_the_build
+from .collector import fewer_collections, keep_for_the_build, keep_until_exit
 from .config import Config, load_config
 from .digests import DigestMemo
 from .discover import Source, discover
@@ -295,6 +295,7 @@ class Builder:
         result.seconds = time.perf_counter() - started
         result.timings = timer.laps
         progress.done(result)
+        keep_until_exit(outputs)
         return result
 
     def _source_digests(self, sources: list[Source], parsed: dict[str, Parsed]) -> dict[str, str]:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from . import __version__, fastpath, toolchain
 from .cli import site_dir_of
+from .collector import keep_until_exit
 
 if TYPE_CHECKING:
     from .builder import BuildOptions
@@ -64,7 +65,8 @@ def run_build(args: argparse.Namespace) -> int:
 
     # The scan taken before the build is the one recorded: a file saved while the build ran
     # then differs from it, and the next build compares its bytes with those the build read.
-    result = Builder(options_from(args)).build()
+    builder = Builder(options_from(args))
+    result = builder.build()
     print_warnings(result.warnings)
     if scan is not None:
         fastpath.record(
@@ -79,6 +81,7 @@ def run_build(args: argparse.Namespace) -> int:
         from .progress import format_timings
 
         print(f"phases: {format_timings(result.timings)}", file=sys.stderr)
+    keep_until_exit(builder, result)
     return 0
 
 
@@ -101,7 +104,8 @@ def run_translations(args: argparse.Namespace) -> int:
     from .builder import Builder
     from .translations import report
 
-    result = Builder(options_from(args)).build()
+    builder = Builder(options_from(args))
+    result = builder.build()
     assert result.site is not None
     print(report(result.site), end="")
     return 0

@@ -155,3 +155,21 @@ def test_parse_workers_fork_before_the_later_phases_are_imported(make_site):
     )
     assert "loaded when parsing starts: []" in run.stdout
     assert "jinja2" in builder.LATER_PHASE_MODULES
+
+
+def test_a_one_shot_command_keeps_what_it_is_done_with_until_exit(make_site, monkeypatch):
+    """The `aloud` command ends with os._exit: the builder, its result and the outputs stay
+    alive until then instead of being freed one by one. A process that lives on frees them."""
+    from ssg import cli, collector
+    from ssg.builder import Builder, BuildResult
+
+    site = make_site({"content/notes/a.md": "---\ntitle: A\ndate: 2024-01-01\n---\nText.\n"})
+    monkeypatch.setattr(collector, "_kept_until_exit", None)
+    assert cli.main(["build", "-s", str(site.root), "--quiet", "--no-cache"]) == 0
+    assert collector._kept_until_exit is None
+
+    collector.exit_without_teardown()
+    assert cli.main(["build", "-s", str(site.root), "--quiet", "--no-cache"]) == 0
+    outputs, builder, result = collector._kept_until_exit
+    assert isinstance(builder, Builder) and isinstance(result, BuildResult)
+    assert {o.path for o in outputs} == set(result.output_paths)
