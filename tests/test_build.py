@@ -203,6 +203,12 @@ def test_parallel_build_equals_serial(make_site, monkeypatch):
     renderers = set(pids_file.read_text().split())
     assert str(os.getpid()) in renderers and len(renderers) == 2  # the parent and one worker
     assert snapshot(site.root / "par") == serial
+    import time
+
+    deadline = time.monotonic() + 10  # the build does not wait for its render worker to exit,
+    while multiprocessing.active_children() and time.monotonic() < deadline:  # but it does exit
+        time.sleep(0.01)
+    assert multiprocessing.active_children() == []
 
 
 def test_site_without_layouts_uses_builtin(make_site):
