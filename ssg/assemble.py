@@ -340,10 +340,14 @@ def finalize_digests(site: Site) -> None:
 def page_digests(page: Page) -> None:
     """Set one page's digests (also used when a quick rebuild patches a page in place)."""
     page.link_digest = make_digest(page.lang, page.url, page.title, page.date, page.kind)
+    # Digests name what a view shows by the cheapest value that changes with it: a tag by its id
+    # (its label and URL come from the config, in every output key through the global digest),
+    # and the headings not at all (they are the body's, whose digest is in content_digest).
+    # Dataclass reprs were most of planning's digest time (the menu's: see routes.plan).
     page.card_digest = make_digest(
         page.link_digest,
         page.summary,
-        page.tags,
+        tuple(tag.id for tag in page.tags),
         page.status,
         page.reading_minutes,
         page.reply_count,
@@ -367,7 +371,6 @@ def page_digests(page: Page) -> None:
         page.translations,
         page.missing_languages,
         page.replies,
-        page.headings,
         page.toc,
         page.open_questions,
         page.source_url,
