@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from .assemble import assemble
 from .cache import BuildCache
 from .collector import fewer_collections, keep_for_the_build, keep_until_exit
 from .config import Config, load_config
@@ -26,8 +27,10 @@ from .digests import DigestMemo
 from .discover import Source, discover
 from .errors import BuildFailed, SiteError, SiteWarning
 from .fastpath import BUILTIN_ROOT  # one definition for clones and wheel installs
+from .markdown import remember_blocks
 from .model import Output, Site
 from .parallel import parse_many, render_many
+from .parse import Parsed, ParsedMarkdown
 from .progress import PhaseTimer, Progress
 
 if TYPE_CHECKING:
@@ -35,18 +38,14 @@ if TYPE_CHECKING:
 
     from .fastpath import FileStamp
     from .i18n import Catalogs
-    from .parse import Parsed
     from .quick import Snapshot
     from .template_cache import LayoutFacts
     from .templates import TemplateDigests
 
 # What only the phases after parsing use. Imported while the workers parse, not on the way to
 # forking them (0.13 s of serial start-up at every cold build); the forked render workers then
-# inherit them all, `ssg.render` included, instead of each importing it. The Markdown stack
-# (`ssg.assemble` imports `ssg.parse`) is imported here too: the parse workers, forked before
-# it, import it themselves meanwhile (see `parallel.read_and_parse`).
+# inherit them all, `ssg.render` included, instead of each importing it.
 LATER_PHASE_MODULES = (
-    "ssg.assemble",
     "babel",
     "jinja2",
     "ssg.assets",
@@ -253,8 +252,6 @@ class Builder:
         self.cache.save_parsed_aside()
         timer.lap("parse")
         keep_for_the_build()
-        from .assemble import assemble
-
         site, assemble_errors = assemble(
             config, sources, parsed, self.options.drafts, history_by_file
         )
@@ -351,9 +348,6 @@ class Builder:
                 todo.append(source)
         if todo and self.cache.has_parsed():  # the code blocks of the sources' last versions
             held = self.cache.results()
-            from .markdown import remember_blocks
-            from .parse import ParsedMarkdown
-
             remember_blocks(r.rendered for r in held if isinstance(r, ParsedMarkdown))
         jobs = self._jobs(len(todo), threshold=PARALLEL_PARSE_FROM)
         results, errors = parse_many(todo, jobs, progress, meanwhile)

@@ -19,13 +19,13 @@ from .config import Config
 from .discover import Source
 from .errors import BuildFailed, SiteError
 from .model import Output
+from .parse import Parsed, read_and_parse
 from .progress import Progress
 
 if TYPE_CHECKING:
     import jinja2
 
     from .fastpath import FileStamp
-    from .parse import Parsed
 
 _shared: dict[str, Any] = {}
 
@@ -128,15 +128,6 @@ def costliest_first(outputs: Sequence[Output]) -> list[Output]:
 def _parse_chunk(indices: range) -> list[tuple[str, Parsed | SiteError]]:
     sources: Sequence[Source] = _shared["sources"]
     return [_parse_one(sources[i]) for i in indices]
-
-
-def read_and_parse(source: Source) -> Parsed:
-    """`parse.read_and_parse`, imported on first use: a parse worker forked before the
-    Markdown stack (markdown-it, Pygments, plugins) is imported imports it itself, while the
-    parent does other work, instead of the parent importing it first with a core idle."""
-    from .parse import read_and_parse as read_and_parse_now
-
-    return read_and_parse_now(source)
 
 
 def _parse_one(source: Source) -> tuple[str, Parsed | SiteError]:

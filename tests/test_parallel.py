@@ -173,28 +173,3 @@ def test_a_one_shot_command_keeps_what_it_is_done_with_until_exit(make_site, mon
     outputs, builder, result = collector._kept_until_exit
     assert isinstance(builder, Builder) and isinstance(result, BuildResult)
     assert {o.path for o in outputs} == set(result.output_paths)
-
-
-POST_WITH_CODE = "---\ntitle: Code\ndate: 2024-01-01\n---\nSee:\n\n```python\nprint(1)\n```\n"
-
-
-def test_the_parse_workers_are_forked_before_the_markdown_stack_is_imported(make_site):
-    """A cold build forks its parse worker with markdown-it and Pygments not yet imported: the
-    worker imports them while this process prepares templates (0.07-0.1 s that were serial)."""
-    site = make_site({f"content/notes/n{i}.md": POST_WITH_CODE for i in range(80)})
-    code = (
-        "import sys\n"
-        "from ssg import parallel\n"
-        "real = parallel._in_workers\n"
-        "def spy(function, chunks, jobs, meanwhile, **options):\n"
-        "    if function is parallel._parse_chunk:\n"
-        "        print(sorted(m for m in ('markdown_it', 'pygments') if m in sys.modules))\n"
-        "    return real(function, chunks, jobs, meanwhile, **options)\n"
-        "parallel._in_workers = spy\n"
-        "from ssg import cli\n"
-        f"code = cli.main(['build', '-s', {str(site.root)!r}, '--quiet', '--jobs', '2'])\n"
-        "print(code, sorted(m for m in ('markdown_it', 'pygments') if m in sys.modules))\n"
-    )
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert run.stdout.splitlines() == ["[]", "0 ['markdown_it', 'pygments']"]
-    assert '<span class="nb">print</span>' in site.read("notes/n79/index.html")
