@@ -17,14 +17,12 @@ import io
 import itertools
 import os
 import pickle
-import sys
 import tempfile
-import threading
 from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__
+from . import __version__, aside
 from .collector import no_collections
 from .config import Config
 from .toolchain import toolchain
@@ -97,35 +95,20 @@ class BuildCache:
     def save_parsed_aside(self) -> None:
         """Start writing the parse results in a forked process, which pickles them while this
         one assembles and plans the site (serial work, one core idle): 0.1 s of a 1,000-post
-        cold build's main process, 1 s at 10,000, moved off the critical path.
-
-        Only where forking is safe: no other thread alive that might hold a lock the child
-        would need (watch mode's and the server's threads), and on a platform with fork.
-        Otherwise, and if the child fails, `save_parsed` writes them here as before."""
+        cold build's main process, 1 s at 10,000, moved off the critical path (`aside.py`).
+        If no child can be forked, or it fails, `save_parsed` writes them here as before."""
         if self.state_dir is None or not self._parsed_dirty or self._saving_pid is not None:
             return
-        if not hasattr(os, "fork") or sys.platform == "darwin" or threading.active_count() > 1:
-            return
-        pid = os.fork()
-        if pid == 0:  # the child: write, then leave without running anything of the parent's
-            code = 1
-            try:
-                self.save_parsed()
-                code = 0
-            finally:
-                os._exit(code)
-        self._saving_pid = pid
-        self._parsed_dirty = False
+        pid = aside.start(self.save_parsed)
+        if pid is not None:
+            self._saving_pid = pid
+            self._parsed_dirty = False
 
     def await_saving_aside(self) -> None:
         """Wait for the process writing the parse results; if it failed, they are to be written
-        here. A build waits before forking its render workers, so it never runs three
-        processes on two cores, nor holds three copies of its heap."""
+        here. A build waits before forking its render workers."""
         pid, self._saving_pid = self._saving_pid, None
-        if pid is None:
-            return
-        _, status = os.waitpid(pid, 0)
-        if os.waitstatus_to_exitcode(status) != 0:
+        if pid is not None and not aside.succeeded(pid):
             self._parsed_dirty = True
 
     def save_parsed(self) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ssg.writer import StagingWriter, safe_join, write_file, write_incremental
+from ssg.writer import StagingWriter, _make_folder, safe_join, write_file, write_incremental
 
 
 @pytest.mark.parametrize("rel", ["../x", "a/../../x", "/etc/passwd", "a//b", "..", "a/"])
@@ -77,3 +77,44 @@ def test_links_and_read_only_files_are_replaced_not_written_through(tmp_path: Pa
     write_file(locked, b"old")
     locked.chmod(0o444)
     assert write_file(locked, b"new") and locked.read_bytes() == b"new"
+
+
+def test_staging_folders_are_made_as_makedirs_would(tmp_path):
+    """Made with one mkdir where the parent exists, the parents too where not; an existing
+    folder is fine, a file in the way is an error."""
+    _make_folder(str(tmp_path / "a/b/c"))
+    _make_folder(str(tmp_path / "a/b/d"))
+    _make_folder(str(tmp_path / "a/b/d"))
+    assert sorted(p.name for p in (tmp_path / "a/b").iterdir()) == ["c", "d"]
+    (tmp_path / "a/file").write_text("x")
+    with pytest.raises(FileExistsError):
+        _make_folder(str(tmp_path / "a/file"))
+
+
+def test_folders_made_aside_are_there_and_not_made_again(tmp_path, monkeypatch):
+    """A forked process makes the outputs' folders; the writer then makes none of them."""
+    writer = StagingWriter(tmp_path / "public")
+    writer.make_folders_aside(["posts/a/index.html", "posts/b/index.html", "index.html"])
+    writer.await_folders()
+    assert (writer.staging / "posts/a").is_dir() and (writer.staging / "posts/b").is_dir()
+    made: list[str] = []
+    monkeypatch.setattr(
+        "ssg.writer._make_folder", lambda folder: made.append(folder) or os.makedirs(folder)
+    )
+    writer.write("posts/a/index.html", b"a")
+    assert made == []
+    writer.write("tags/x/index.html", b"x")
+    assert made == [str(writer.staging / "tags/x")]
+    writer.abort()
+    assert not writer.staging.exists()
+
+
+def test_a_failed_folder_maker_leaves_the_folders_to_the_writer(tmp_path, monkeypatch):
+    monkeypatch.setattr("ssg.writer._make_folder", lambda folder: os._exit(3) or None)
+    writer = StagingWriter(tmp_path / "public")
+    writer.make_folders_aside(["posts/a/index.html"])
+    writer.await_folders()
+    monkeypatch.undo()
+    writer.write("posts/a/index.html", b"a")  # made here after all
+    writer.commit()
+    assert (tmp_path / "public/posts/a/index.html").read_bytes() == b"a"
