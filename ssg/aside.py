@@ -2,9 +2,10 @@
 
 Between parsing and rendering, one process assembles the site and plans its outputs while the
 other core has nothing to do. Work that needs nothing of that phase's results and gives back
-nothing but files (writing the parse cache, making the staging folder's folders) is done there
-by a forked child; the build waits for it before forking its render workers, so there are never
-more busy processes than cores for long, nor a third copy of the heap.
+nothing but files (writing the parse cache) is done there by a forked child; the build waits
+for it before forking its render workers, so there are never more busy processes than cores
+for long, nor a third copy of the heap. (Making the staging folder's folders there too was
+tried: planning got 0.036 s slower and rendering no faster, 16 pairs of cold builds.)
 
 A child is forked only where that is safe: on a platform with `fork` (not macOS, where system
 libraries may not survive it) and with no other thread alive, since a thread holding a lock at

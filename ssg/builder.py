@@ -41,7 +41,6 @@ if TYPE_CHECKING:
     from .quick import Snapshot
     from .template_cache import LayoutFacts
     from .templates import TemplateDigests
-    from .writer import StagingWriter
 
 # What only the phases after parsing use. Imported while the workers parse, not on the way to
 # forking them (0.13 s of serial start-up at every cold build); the forked render workers then
@@ -269,27 +268,21 @@ class Builder:
         from .routes import global_digest, plan
 
         key = global_digest(config, catalogs.digest, self.options.drafts)
-        staging = self._staging(site)
         try:
-            try:
-                outputs = plan(site, template_digests, key)
-                outputs.extend(plan_feeds(site, template_digests, key, warnings))
-                outputs.extend(
-                    asset_outputs(config, self.options.site_dir, BUILTIN_ROOT, key, self.digests)
-                )
-                outputs.extend(self._static_outputs(site, key))
-                outputs.extend(host_outputs(site, key))
-            except SiteError as error:
-                raise BuildFailed([error]) from None
-            _check_collisions(outputs)
-        except BaseException:
-            if staging is not None:
-                staging.abort()
-            raise
+            outputs = plan(site, template_digests, key)
+            outputs.extend(plan_feeds(site, template_digests, key, warnings))
+            outputs.extend(
+                asset_outputs(config, self.options.site_dir, BUILTIN_ROOT, key, self.digests)
+            )
+            outputs.extend(self._static_outputs(site, key))
+            outputs.extend(host_outputs(site, key))
+        except SiteError as error:
+            raise BuildFailed([error]) from None
+        _check_collisions(outputs)
         timer.lap("plan")
         keep_for_the_build()
         self.snapshot = None
-        result = self._render_and_commit(config, env, outputs, progress, timer, staging)
+        result = self._render_and_commit(config, env, outputs, progress, timer)
         result.warnings = warnings
         result.site = site
         result.source_digests = self._source_digests(sources, parsed)
@@ -384,18 +377,6 @@ class Builder:
             return 1
         return self.options.jobs or os.cpu_count() or 1
 
-    def _staging(self, site: Site) -> StagingWriter | None:
-        """For a build that writes the whole output afresh (no output keys known, or no output
-        folder), the staging folder it writes into, its pages' folders already being made aside
-        while the outputs are planned; None for a build that updates the output in place."""
-        from .writer import StagingWriter
-
-        if self.cache.output_keys() and self.options.output_dir.is_dir():
-            return None
-        staging = StagingWriter(self.options.output_dir)
-        staging.make_folders_aside(page.output for page in site.pages)
-        return staging
-
     def _render_and_commit(
         self,
         config: Config,
@@ -403,16 +384,13 @@ class Builder:
         outputs: list[Output],
         progress: Progress,
         timer: PhaseTimer,
-        staging: StagingWriter | None,
     ) -> BuildResult:
-        """Render what changed and put it in place: everything into `staging`, swapped in
-        whole, or (without one) only the dirty outputs, written over the output folder."""
         from .fastpath import stamp_of
-        from .writer import write_incremental
+        from .writer import StagingWriter, write_incremental
 
         output_dir = self.options.output_dir
         previous = self.cache.output_keys()
-        fresh = staging is not None
+        fresh = not previous or not output_dir.is_dir()
         planned = {o.path: o for o in outputs}
         stamps = self.cache.output_stamps()
         folder = str(output_dir)
@@ -443,15 +421,15 @@ class Builder:
             timer.lap("render")
             return written
 
-        if staging is not None:
+        if fresh:
+            writer = StagingWriter(output_dir)
             try:
-                staging.await_folders()
-                new_stamps = render(staging.write, direct=True)
+                new_stamps = render(writer.write, direct=True)
             except BaseException:
-                staging.abort()
+                writer.abort()
                 raise
             with self.commit_guard(), self.cache.writing():
-                staging.commit()
+                writer.commit()
             result.written = list(result.output_paths)
         else:
             rendered: dict[str, bytes] = {}

@@ -17,8 +17,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import aside
-
 if TYPE_CHECKING:
     from .fastpath import FileStamp
 
@@ -117,38 +115,6 @@ class StagingWriter:
             tempfile.mkdtemp(prefix=f".{output_dir.name}.staging-", dir=output_dir.parent)
         )
         self._folders = {str(self.staging)}  # made by this process (each worker has its own)
-        self._made_aside: tuple[int, set[str]] | None = None  # (pid, folders) of `aside.start`
-
-    def make_folders_aside(self, rels: Iterable[str]) -> None:
-        """Start making the folders of these outputs in a forked process (`aside.py`), while
-        this one plans. Making a folder is kernel work (an inode and a directory block): the
-        1,000-post site's 2,264 folders took 75-340 ms in one process, and two render processes
-        making them side by side waited on each other in the parent folder's lock, so rendering
-        took 25-170 ms longer than with the folders made beforehand (six builds each)."""
-        folders: set[str] = set()
-        for rel in rels:
-            try:
-                folders.add(os.path.dirname(str(safe_join(self.staging, rel))))
-            except ValueError:  # reported when that output is written
-                continue
-        folders -= self._folders
-
-        def make() -> None:
-            for folder in sorted(folders):  # parents first
-                _make_folder(folder)
-
-        pid = aside.start(make)
-        if pid is not None:
-            self._made_aside = (pid, folders)
-
-    def await_folders(self) -> None:
-        """Wait for `make_folders_aside`; the folders it made need no `mkdir` when written to
-        (if it failed, those it did make are found there: `_make_folder` accepts them)."""
-        if self._made_aside is None:
-            return
-        (pid, folders), self._made_aside = self._made_aside, None
-        if aside.succeeded(pid):
-            self._folders |= folders
 
     def write(self, rel: str, data: bytes) -> FileStamp:
         """Write one file and return its stamp (moving the staging folder into place keeps
@@ -170,7 +136,6 @@ class StagingWriter:
 
     def commit(self) -> None:
         """Swap the staging folder in; the old output is removed only after the swap."""
-        self.await_folders()
         old = None
         if self.output_dir.exists():
             old = Path(
@@ -184,7 +149,6 @@ class StagingWriter:
             shutil.rmtree(old, ignore_errors=True)
 
     def abort(self) -> None:
-        self.await_folders()  # else it could make folders in what is being removed
         shutil.rmtree(self.staging, ignore_errors=True)
 
 

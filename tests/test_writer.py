@@ -89,32 +89,3 @@ def test_staging_folders_are_made_as_makedirs_would(tmp_path):
     (tmp_path / "a/file").write_text("x")
     with pytest.raises(FileExistsError):
         _make_folder(str(tmp_path / "a/file"))
-
-
-def test_folders_made_aside_are_there_and_not_made_again(tmp_path, monkeypatch):
-    """A forked process makes the outputs' folders; the writer then makes none of them."""
-    writer = StagingWriter(tmp_path / "public")
-    writer.make_folders_aside(["posts/a/index.html", "posts/b/index.html", "index.html"])
-    writer.await_folders()
-    assert (writer.staging / "posts/a").is_dir() and (writer.staging / "posts/b").is_dir()
-    made: list[str] = []
-    monkeypatch.setattr(
-        "ssg.writer._make_folder", lambda folder: made.append(folder) or os.makedirs(folder)
-    )
-    writer.write("posts/a/index.html", b"a")
-    assert made == []
-    writer.write("tags/x/index.html", b"x")
-    assert made == [str(writer.staging / "tags/x")]
-    writer.abort()
-    assert not writer.staging.exists()
-
-
-def test_a_failed_folder_maker_leaves_the_folders_to_the_writer(tmp_path, monkeypatch):
-    monkeypatch.setattr("ssg.writer._make_folder", lambda folder: os._exit(3) or None)
-    writer = StagingWriter(tmp_path / "public")
-    writer.make_folders_aside(["posts/a/index.html"])
-    writer.await_folders()
-    monkeypatch.undo()
-    writer.write("posts/a/index.html", b"a")  # made here after all
-    writer.commit()
-    assert (tmp_path / "public/posts/a/index.html").read_bytes() == b"a"
