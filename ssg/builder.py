@@ -202,7 +202,13 @@ class Builder:
 
     def _full(self) -> BuildResult:
         with fewer_collections(settle=self.keep_snapshot):
-            return self._full_build()
+            try:
+                return self._full_build()
+            except BaseException:
+                # A build that fails after parsing still has its parse results written aside:
+                # wait for that process, so that none outlives the command that started it.
+                self.cache.await_saving_aside()
+                raise
 
     def _full_build(self) -> BuildResult:
         started = time.perf_counter()

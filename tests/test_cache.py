@@ -465,3 +465,30 @@ def test_no_aside_writer_beside_other_threads(make_site, monkeypatch):
         stop.set()
         waiter.join()
     assert writers_of(log, "parsed.pickle") == {os.getpid()}
+
+
+def test_a_failed_build_waits_for_its_aside_writer(make_site, monkeypatch):
+    """Parsing succeeded, assembling failed: the parse results are still written, by a process
+    that has ended by the time the build reports its error."""
+    import pytest
+
+    from ssg.errors import BuildFailed
+
+    site = make_site(
+        {
+            "content/notes/a.md": POST,
+            "content/notes/b.md": "---\ndate: 2024-01-01\n---\nNo title.\n",
+        }
+    )
+    log = site.root.parent / "writers.log"
+    record_cache_writers(monkeypatch, log)
+    waited: list[int] = []
+    real_waitpid = os.waitpid
+    monkeypatch.setattr(
+        "ssg.aside.os.waitpid", lambda pid, flags: waited.append(pid) or real_waitpid(pid, flags)
+    )
+    with pytest.raises(BuildFailed):
+        site.build()
+    [writer] = writers_of(log, "parsed.pickle")
+    assert writer != os.getpid() and waited == [writer]
+    assert read_cache_file(site.root / ".aloud/parsed.pickle") is not None
