@@ -104,8 +104,7 @@ def run_translations(args: argparse.Namespace) -> int:
     from .builder import Builder
     from .translations import report
 
-    builder = Builder(options_from(args))
-    result = builder.build()
+    result = Builder(options_from(args)).build()
     assert result.site is not None
     print(report(result.site), end="")
     return 0

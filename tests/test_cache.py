@@ -423,7 +423,7 @@ def writers_of(log, name: str) -> set[int]:
 
 
 def test_parse_results_are_written_aside_while_the_site_is_assembled(make_site, monkeypatch):
-    """A forked process writes parse.pickle while this one assembles and plans; the next build
+    """A forked process writes parsed.pickle while this one assembles and plans; the next build
     reads every result from it."""
     site = make_site({"content/notes/a.md": POST, "content/notes/b.md": CODE_POST})
     log = site.root.parent / "writers.log"
