@@ -9,6 +9,8 @@ root) and measures:
 - floor: reading + front matter + Markdown/Pygments rendering of every .md in one process,
   divided by os.cpu_count() (see floor.py), measured just before each cold build; the ratio is
   the median of each cold build over its own floor run;
+- parallel floor: the same work split over one forked process per core, all at once, also
+  measured before each cold build; "cold / par." is the median of each cold build over it;
 - cold: full build after deleting SITE/.aloud and SITE/public (median of --repeat, default 3),
   with the peak summed RSS of the build's process tree (sampled every 20 ms);
 - warm: full build again with nothing changed (median of --repeat, default 5);
@@ -48,12 +50,13 @@ REPO = HERE.parent
 OUT = HERE / "out"
 sys.path.insert(0, str(HERE))
 
-from floor import measure_floor, split_front_matter  # noqa: E402
+from floor import measure_floor, measure_parallel_floor, split_front_matter  # noqa: E402
 from generate import DIRTY, ensure_site, read_stamp  # noqa: E402
 from procs import RunResult, Watcher, run_timed, tree_size, wait_for_bytes  # noqa: E402
 
-COLUMNS = ["N", "floor s", "cold s", "ratio", "cold CPU user/sys s", "warm s", "touched s",
-           "edit ms", "template s", "peak MiB", "peak PSS MiB", "output MiB/files"]  # fmt: skip
+COLUMNS = ["N", "floor s", "cold s", "ratio", "par. floor s", "cold / par.",
+           "cold CPU user/sys s", "warm s", "touched s", "edit ms", "template s", "peak MiB",
+           "peak PSS MiB", "output MiB/files"]  # fmt: skip
 
 
 BUILDER = "build.py"  # --builder replaces it, e.g. with a stub to test this harness
@@ -113,11 +116,18 @@ def bench_builds(site: Path, cold_n: int, warm_n: int, timeout: float, res: dict
     """Floor and cold builds in turn (with memory), then warm builds; False if the builder does
     not work. Each cold build is paired with a floor run just before it, and the ratio is the
     median of the pairs' ratios: on a shared machine whose speed drifts by tens of percent
-    within minutes, a floor measured once, before every cold build, skewed the ratio."""
+    within minutes, a floor measured once, before every cold build, skewed the ratio.
+    The parallel floor (the floor's work in one forked process per core, all at once) is
+    measured in each pair too: what a perfectly parallel builder takes on the machine as it is
+    at that moment, whose two busy cores do less than twice one's work, and less on a slow hour.
+    """
     cold, peaks, pss, floors, ratios, cpu = [], [], [], [], [], []
+    parallel_floors: list[float] = []
+    parallel_ratios: list[float] = []
     for _ in range(cold_n):
         floor = measure_floor(site, 1)
         floors.append(floor["floor_s"])
+        parallel_floors.append(measure_parallel_floor(site))
         clean(site)
         r = run_timed(build_cmd(site), REPO, timeout, memory=True)
         if not r.ok:
@@ -125,6 +135,7 @@ def bench_builds(site: Path, cold_n: int, warm_n: int, timeout: float, res: dict
             return False
         cold.append(r.seconds)
         ratios.append(r.seconds / floor["floor_s"])
+        parallel_ratios.append(r.seconds / parallel_floors[-1])
         peaks.append(r.peak_mib)
         pss.append(r.peak_pss_mib)
         cpu.append((r.user_s, r.sys_s))
@@ -132,6 +143,9 @@ def bench_builds(site: Path, cold_n: int, warm_n: int, timeout: float, res: dict
     res["floor_runs_s"], res["floor_s"] = floors, median(floors)
     res["cold_runs_s"], res["cold_s"] = cold, median(cold)
     res["ratio_runs"], res["ratio"] = ratios, median(ratios)
+    res["parallel_floor_runs_s"] = parallel_floors
+    res["parallel_floor_s"] = median(parallel_floors)
+    res["parallel_ratio_runs"], res["parallel_ratio"] = parallel_ratios, median(parallel_ratios)
     res["cold_cpu_runs_s"] = cpu
     res["cold_user_s"] = median([user for user, _ in cpu])
     res["cold_sys_s"] = median([system for _, system in cpu])
@@ -291,6 +305,10 @@ def bench_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
         f"  cold {res['cold_s']:.2f} s, {res['ratio']:.2f} x floor (median of paired runs), "
         f"peak {res['peak_mib']:.0f} MiB"
     )
+    print(
+        f"  parallel floor {res['parallel_floor_s']:.2f} s (median), "
+        f"cold {res['parallel_ratio']:.2f} x parallel floor"
+    )
     print(f"  warm {fmt(res.get('warm_s'), 2, ' s')}, touched {fmt(res.get('touched_s'), 2, ' s')}")
     with dirty(site):
         bench_template(site, other_n, args.timeout, res)
@@ -311,6 +329,7 @@ def row(r: dict[str, Any]) -> list[str]:
     cpu = f"{fmt(r.get('cold_user_s'), 2)} / {fmt(r.get('cold_sys_s'), 2)}"
     return [
         str(r["n"]), fmt(r.get("floor_s"), 2), fmt(r.get("cold_s"), 2), fmt(r.get("ratio"), 2),
+        fmt(r.get("parallel_floor_s"), 2), fmt(r.get("parallel_ratio"), 2),
         cpu, fmt(r.get("warm_s"), 2), fmt(r.get("touched_s"), 2), fmt(r.get("edit_ms"), 0),
         fmt(r.get("template_s"), 2),
         fmt(r.get("peak_mib"), 0), fmt(r.get("peak_pss_mib"), 0), out,
