@@ -55,35 +55,37 @@ def _in_workers(
     context = multiprocessing.get_context("fork")
     workers = max(1, jobs - 1)
     executor = ProcessPoolExecutor(max_workers=workers, mp_context=context)
-    with frozen_for_fork(), responsive_helper_threads():
-        futures = [executor.submit(function, chunk) for chunk in chunks]
-        pending = set(futures)
-        # Futures as they finish (appended by the executor's thread), so taking the workers'
-        # results costs nothing per chunk: scanning every future after each chunk took 57 ms
-        # of the main process at 10,000 posts (374 chunks).
-        finished: deque[Future] = deque()
-        for future in futures:
-            future.add_done_callback(finished.append)
-        try:
-            if meanwhile is not None:
-                meanwhile()  # the workers have started; their chunks do not wait for this
-            for chunk, future in zip(chunks, futures, strict=True):
-                if future.cancel():  # nobody has started it: this process's
-                    pending.discard(future)
-                    yield function(chunk)
-                while finished:
-                    done = finished.popleft()
-                    if done in pending:  # not one this process cancelled and did itself
-                        pending.discard(done)
-                        yield done.result()
-            for future in as_completed(pending):
-                yield future.result()
-        except BrokenProcessPool as exc:
-            raise SiteError(None, None, f"a build worker died ({exc}); try --jobs 1") from None
-        finally:
+    try:
+        with frozen_for_fork(), responsive_helper_threads():
+            futures = [executor.submit(function, chunk) for chunk in chunks]
+            pending = set(futures)
+            # Futures as they finish (appended by the executor's thread), so taking the workers'
+            # results costs nothing per chunk: scanning every future after each chunk took 57 ms
+            # of the main process at 10,000 posts (374 chunks).
+            finished: deque[Future] = deque()
             for future in futures:
-                future.cancel()
-            executor.shutdown(wait=wait_for_exit)
+                future.add_done_callback(finished.append)
+            try:
+                if meanwhile is not None:
+                    meanwhile()  # the workers have started; their chunks do not wait for this
+                for chunk, future in zip(chunks, futures, strict=True):
+                    if future.cancel():  # nobody has started it: this process's
+                        pending.discard(future)
+                        yield function(chunk)
+                    while finished:
+                        done = finished.popleft()
+                        if done in pending:  # not one this process cancelled and did itself
+                            pending.discard(done)
+                            yield done.result()
+                for future in as_completed(pending):
+                    yield future.result()
+            except BrokenProcessPool as exc:
+                raise SiteError(None, None, f"a build worker died ({exc}); try --jobs 1") from None
+            finally:
+                for future in futures:
+                    future.cancel()
+    finally:  # also when forking a worker failed: the executor's thread ends with it
+        executor.shutdown(wait=wait_for_exit)
 
 
 def _chunks(count: int, jobs: int) -> list[range]:

@@ -173,3 +173,28 @@ def test_a_one_shot_command_keeps_what_it_is_done_with_until_exit(make_site, mon
     outputs, builder, result = collector._kept_until_exit
     assert isinstance(builder, Builder) and isinstance(result, BuildResult)
     assert {o.path for o in outputs} == set(result.output_paths)
+
+
+def test_the_pool_is_shut_down_when_a_worker_cannot_be_forked(monkeypatch):
+    """As the `with` statement did: a failed submit (fork refused) still shuts the pool down."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    import pytest
+
+    from ssg import parallel
+
+    shut: list[bool] = []
+    real_shutdown = ProcessPoolExecutor.shutdown
+
+    def refuse(self, *args, **kwargs):
+        raise OSError("cannot fork")
+
+    def recording_shutdown(self, wait=True, **kwargs):
+        shut.append(wait)
+        return real_shutdown(self, wait, **kwargs)
+
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", refuse)
+    monkeypatch.setattr(ProcessPoolExecutor, "shutdown", recording_shutdown)
+    with pytest.raises(OSError):
+        list(parallel._in_workers(len, [range(2)], 2, None, wait_for_exit=False))
+    assert shut == [False]
