@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from . import __version__
-from .collector import exit_without_teardown
+from .collector import exit_without_teardown, finish_pending
 from .errors import BuildFailed, SiteError
 
 COMMANDS = ("build", "serve", "watch", "new", "check", "publish", "translations")
@@ -123,6 +123,7 @@ def run() -> NoReturn:
     is flushed (mypy does the same)."""
     exit_without_teardown()
     code = main()
+    finish_pending()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing more to say
             stream.flush()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import gc
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 BUILD_THRESHOLDS = (50_000, 20, 100)
@@ -29,6 +29,25 @@ def exit_without_teardown() -> None:
     """Declare that this process ends with `os._exit` (the `aloud` command does)."""
     global _kept_until_exit
     _kept_until_exit = []
+
+
+# What a one-shot command must still do before `os._exit` (see `finish_before_exit`).
+_finish_before_exit: list[Callable[[], object]] = []
+
+
+def finish_before_exit(work: Callable[[], object]) -> None:
+    """Work a one-shot command must not skip by ending with `os._exit`, which runs no atexit
+    handler: a process pool left to shut down on its own (its manager thread tells the workers
+    to exit) must be joined, or a worker not yet told waits on its queue forever, holding the
+    command's stdout and stderr open. In a process that lives on, the pool finishes alone."""
+    if _kept_until_exit is not None:
+        _finish_before_exit.append(work)
+
+
+def finish_pending() -> None:
+    """Run what `finish_before_exit` was given, newest first."""
+    while _finish_before_exit:
+        _finish_before_exit.pop()()
 
 
 def keep_until_exit(*objects: object) -> None:

@@ -165,6 +165,7 @@ def test_a_one_shot_command_keeps_what_it_is_done_with_until_exit(make_site, mon
 
     site = make_site({"content/notes/a.md": "---\ntitle: A\ndate: 2024-01-01\n---\nText.\n"})
     monkeypatch.setattr(collector, "_kept_until_exit", None)
+    monkeypatch.setattr(collector, "_finish_before_exit", [])
     assert cli.main(["build", "-s", str(site.root), "--quiet", "--no-cache"]) == 0
     assert collector._kept_until_exit is None
 
@@ -173,6 +174,42 @@ def test_a_one_shot_command_keeps_what_it_is_done_with_until_exit(make_site, mon
     outputs, builder, result = collector._kept_until_exit
     assert isinstance(builder, Builder) and isinstance(result, BuildResult)
     assert {o.path for o in outputs} == set(result.output_paths)
+
+
+SLOW_POOL_SHUTDOWN = """
+import sys, time
+from concurrent.futures import process
+from ssg import builder, cli
+
+builder.PARALLEL_RENDER_FROM = 1  # a small site rendered in two processes all the same
+real_shutdown_workers = process._ExecutorManagerThread.shutdown_workers
+
+def shutdown_workers(self):
+    time.sleep(0.5)  # the render worker is told to exit only after this
+    real_shutdown_workers(self)
+
+process._ExecutorManagerThread.shutdown_workers = shutdown_workers
+sys.argv = ["build.py", "build", "-s", sys.argv[1], "--quiet", "--jobs", "2", "--no-cache"]
+cli.run()
+"""
+
+
+def test_the_command_does_not_leave_a_worker_behind(make_site):
+    """`aloud` ends with os._exit, which skips the pools' atexit join, and the render pool is
+    not waited for when rendering ends: a worker not yet told to exit by then would wait on its
+    queue forever, holding the command's stdout and stderr open (a test that ran build.py hung
+    on it). The command joins the pool before it exits."""
+    site = make_site(
+        {f"content/notes/n{i}.md": f"---\ntitle: N{i}\n---\nText.\n" for i in range(9)}
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", SLOW_POOL_SHUTDOWN, str(site.root)],
+        capture_output=True,
+        text=True,
+        timeout=60,  # the pipes close when the last process holding them exits
+    )
+    assert run.returncode == 0, run.stderr
+    assert (site.root / "public/notes/n8/index.html").is_file()
 
 
 def test_the_pool_is_shut_down_when_a_worker_cannot_be_forked(monkeypatch):
