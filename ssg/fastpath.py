@@ -1,6 +1,6 @@
 """Skip a build whose inputs have not changed at all, before importing anything heavy.
 
-Importing Jinja2, markdown-it, Pygments, Babel and lxml alone costs a few hundred milliseconds,
+Importing Jinja2, markdown-it, Pygments and Babel alone costs a few hundred milliseconds,
 more than a whole no-change build should take. So `aloud build` first asks this stdlib-only
 module whether anything could have changed: it compares the stat data of every input (size,
 mtime, ctime and inode, as git's index does; ctime cannot be forged by `cp -p` or rsync), the

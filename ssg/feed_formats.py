@@ -1,16 +1,14 @@
-"""A FeedSpec → RSS 2.0 and Atom 1.0 (through feedgen) or JSON Feed 1.1 bytes.
+"""A FeedSpec → RSS 2.0, Atom 1.0 or JSON Feed 1.1 bytes.
 
-feedgen stamps "now" into <lastBuildDate>/<updated> and its own version into <generator> unless
-told otherwise; both are set here from the entries, so an unchanged site gives identical bytes.
-What feedgen cannot express (Podcasting 2.0 elements, dc:creator for authors without an email,
-per-entry licence links and languages) is added by the `AloudEntryExtension` below, through
-feedgen's documented extension API (`register_extension`).
+The XML is written as text (`feed_xml`), byte for byte what feedgen 1.0 wrote through lxml
+with `pretty=True` before (`tests/test_feed_xml.py` compares the two), plus what feedgen could
+not express: Podcasting 2.0 elements, dc:creator for authors without an email, per-entry licence
+links and languages, and the rel, type and hreflang of entry links that feedgen 1.0 dropped
+(lkiesow/python-feedgen#135). "Updated" dates come from the entries and the generator has no
+version, so an unchanged site gives identical bytes.
 
-A post is an entry of several feeds (its language's, its section's, one per tag), so each entry
-is built once per build and reused: `_reused_entry` keeps its FeedEntry and the XML element of
-each format, and feedgen moves that element into every feed tree that shows it (measured at
-1,000 posts: 5,050 entries set up for 131 feeds became 1,700, and feed rendering took half as
-long). The bytes are the same as building every entry afresh.
+A post is an entry of several feeds (its language's, its section's, one per tag), so each
+entry's text is made once per process and format and reused (`_entry_text`).
 """
 
 from __future__ import annotations
@@ -20,78 +18,20 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from feedgen.entry import FeedEntry
-from feedgen.ext.base import BaseEntryExtension, BaseExtension
-from feedgen.feed import FeedGenerator
-from lxml import etree
-
 from .config import Config
 from .feed_content import entry_html
 from .feed_model import FeedSpec, Item
 from .feed_strings import section_label
+from .feed_xml import INDENT, XML_DECLARATION, attribute, leaf, namespaces, person, rfc2822
 from .openness import license_name, license_url
 
+ATOM_NS = "http://www.w3.org/2005/Atom"
+CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
 DC_NS = "http://purl.org/dc/elements/1.1/"
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 GENERATOR = "Aloud"  # without a version, so upgrading Aloud alone does not change feeds
-
-
-class AloudFeedExtension(BaseExtension):
-    """Declares the extra namespaces once, on the root element."""
-
-    def __init__(self) -> None:
-        self.namespaces: dict[str, str] = {}
-
-    def extend_ns(self) -> dict[str, str]:
-        return self.namespaces
-
-
-class AloudEntryExtension(BaseEntryExtension):
-    """Per-entry elements feedgen has no setter for."""
-
-    def __init__(self) -> None:
-        self.item: Item | None = None
-        self.creators: list[str] = []  # RSS: names of authors without an email
-        self.lang: str | None = None  # set in the all-languages feed
-        self.license: tuple[str, str] = ("", "")  # (name, url)
-        self.links: list[dict[str, str]] = []  # what FeedEntry.link() holds
-
-    def _podcast(self, parent: Any) -> None:
-        assert self.item is not None
-        for link in self.item.transcripts:
-            attributes = {"url": link.url, "type": link.type, "language": link.lang}
-            attributes["rel"] = "captions"  # time-coded, as Podcasting 2.0 names caption files
-            etree.SubElement(parent, f"{{{PODCAST_NS}}}transcript", attributes)
-        if self.item.chapters_url:
-            attributes = {"url": self.item.chapters_url, "type": "application/json+chapters"}
-            etree.SubElement(parent, f"{{{PODCAST_NS}}}chapters", attributes)
-
-    def extend_rss(self, item: Any) -> Any:
-        for name in self.creators:
-            etree.SubElement(item, f"{{{DC_NS}}}creator").text = name
-        if self.license[0]:
-            etree.SubElement(item, f"{{{DC_NS}}}rights").text = " ".join(self.license).strip()
-        if self.lang:
-            etree.SubElement(item, f"{{{DC_NS}}}language").text = self.lang
-        self._podcast(item)
-        return item
-
-    def extend_atom(self, entry: Any) -> Any:
-        # feedgen 1.0 writes entry links with their href only (lkiesow/python-feedgen#135):
-        # put back rel, type, hreflang and length, in the order feedgen wrote the links.
-        for element, link in zip(entry.findall("link"), self.links, strict=True):
-            for name in ("rel", "type", "hreflang", "title", "length"):
-                if link.get(name) and element.get(name) is None:
-                    element.set(name, link[name])
-        if self.lang:
-            entry.attrib[XML_LANG] = self.lang
-        if self.license[1]:
-            attributes = {"rel": "license", "type": "text/html", "href": self.license[1]}
-            etree.SubElement(entry, "link", attributes)
-        self._podcast(entry)
-        return entry
+RSS_DOCS = "http://www.rssboard.org/rss-specification"
 
 
 def feed_title(spec: FeedSpec, config: Config, translate: Callable[[str], str]) -> str:
@@ -141,148 +81,208 @@ def _license(spdx: str) -> tuple[str, str]:
     return (license_name(spdx), license_url(spdx)) if spdx else ("", "")
 
 
-def _generator(
-    spec: FeedSpec, config: Config, translate: Callable[[str], str], fmt: str
-) -> FeedGenerator:
-    fg = FeedGenerator()
-    fg.register_extension("aloud", AloudFeedExtension, AloudEntryExtension)
-    namespaces = {"podcast": PODCAST_NS} if _has_podcast(spec) else {}
-    if fmt == "rss":
-        namespaces["dc"] = DC_NS
-    fg.aloud.namespaces = namespaces
-    title = feed_title(spec, config, translate)
-    fg.id(spec.atom)  # the feed's own address: as permanent as the address readers subscribe to
-    fg.title(title)
-    fg.description(_description(config, spec.lang, title))  # also the Atom subtitle
-    if spec.lang:
-        fg.language(spec.lang)
-    fg.author(_site_authors(config))
-    self_type = "application/rss+xml" if fmt == "rss" else "application/atom+xml"
-    fg.link(href=getattr(spec, fmt), rel="self", type=self_type)
-    name, url = _license(config.license)
-    if url:
-        fg.link(href=url, rel="license", type="text/html")
-    fg.link(href=spec.home, rel="alternate", type="text/html")  # last: RSS uses the last link
-    if name:
-        fg.rights(f"{name} {url}".strip())
-    fg.generator(GENERATOR)
-    fg.updated(spec.updated)
-    fg.lastBuildDate(spec.updated)
-    for item in spec.items:
-        fg.add_entry(_reused_entry(spec, config, item, translate), order="append")
-    return fg
-
-
 def _has_podcast(spec: FeedSpec) -> bool:
     return any(item.transcripts or item.chapters_url for item in spec.items)
 
 
-class _ReusedEntry(FeedEntry):
-    """A FeedEntry that builds its Atom and RSS elements once.
-
-    feedgen appends the element `atom_entry()`/`rss_entry()` returns to the feed being written;
-    lxml moves an element that is in another tree, and a feed's tree is thrown away once
-    serialised, so handing out the same element to each feed in turn is safe."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._elements: dict[str, Any] = {}
-
-    def atom_entry(self, extensions: bool = True) -> Any:
-        if "atom" not in self._elements:
-            self._elements["atom"] = super().atom_entry(extensions)
-        return self._elements["atom"]
-
-    def rss_entry(self, extensions: bool = True) -> Any:
-        if "rss" not in self._elements:
-            self._elements["rss"] = super().rss_entry(extensions)
-        return self._elements["rss"]
+def _stylesheet(spec: FeedSpec) -> str:
+    return f'<?xml-stylesheet type="text/xsl" href="{html.escape(spec.stylesheet)}"?>\n'
 
 
-# Entries made in this process, keyed by the Item (one per page and build), what its page holds
-# (a quick rebuild patches the page in place and updates its digests) and how the feed shows it;
-# the Item and translator are kept in the value, so an id() is never reused while cached.
-# A new full build brings a new Config and new Items: the old entries are dropped then.
-_entries: dict[tuple, tuple[Item, Callable[[str], str], _ReusedEntry]] = {}
+def _links(depth: int, links: list[list[tuple[str, str]]]) -> str:
+    return "".join(leaf(depth, "link", None, pairs) for pairs in links)
+
+
+def atom_bytes(spec: FeedSpec, config: Config, translate: Callable[[str], str]) -> bytes:
+    title = feed_title(spec, config, translate)
+    declared = namespaces({"podcast": PODCAST_NS} if _has_podcast(spec) else {})
+    lang = f' xml:lang="{attribute(spec.lang)}"' if spec.lang else ""
+    name, url = _license(config.license)
+    links = [[("href", spec.atom), ("rel", "self"), ("type", "application/atom+xml")]]
+    if url:
+        links.append([("href", url), ("rel", "license"), ("type", "text/html")])
+    links.append([("href", spec.home), ("rel", "alternate"), ("type", "text/html")])
+    parts = [
+        XML_DECLARATION,
+        _stylesheet(spec),
+        f'<feed{declared} xmlns="{ATOM_NS}"{lang}>\n',
+        leaf(1, "id", spec.atom),  # the feed's own address: as permanent as a subscription
+        leaf(1, "title", title),
+        leaf(1, "updated", spec.updated.isoformat()),
+        *(person(1, "author", who) for who in _site_authors(config) if who.get("name")),
+        _links(1, links),
+        leaf(1, "generator", GENERATOR),
+    ]
+    if name:
+        parts.append(leaf(1, "rights", f"{name} {url}".strip()))
+    description = _description(config, spec.lang, title)
+    if description:
+        parts.append(leaf(1, "subtitle", description))
+    parts.extend(_entry_text(spec, config, item, translate, "atom") for item in spec.items)
+    parts.append("</feed>\n")
+    return "".join(parts).encode()
+
+
+def rss_bytes(spec: FeedSpec, config: Config, translate: Callable[[str], str]) -> bytes:
+    title = feed_title(spec, config, translate)
+    declared = {"podcast": PODCAST_NS} if _has_podcast(spec) else {}
+    declared.update(dc=DC_NS, atom=ATOM_NS, content=CONTENT_NS)
+    name, url = _license(config.license)
+    self_link = [("href", spec.rss), ("rel", "self"), ("type", "application/rss+xml")]
+    parts = [
+        XML_DECLARATION,
+        _stylesheet(spec),
+        f'<rss{namespaces(declared)} version="2.0">\n',
+        f"{INDENT}<channel>\n",
+        leaf(2, "title", title),
+        leaf(2, "link", spec.home),
+        leaf(2, "description", _description(config, spec.lang, title)),
+        leaf(2, "atom:link", None, self_link),
+    ]
+    if name:
+        parts.append(leaf(2, "copyright", f"{name} {url}".strip()))
+    parts.append(leaf(2, "docs", RSS_DOCS))
+    parts.append(leaf(2, "generator", GENERATOR))
+    if spec.lang:
+        parts.append(leaf(2, "language", spec.lang))
+    parts.append(leaf(2, "lastBuildDate", rfc2822(spec.updated)))
+    parts.extend(_entry_text(spec, config, item, translate, "rss") for item in spec.items)
+    parts.append(f"{INDENT}</channel>\n</rss>\n")
+    return "".join(parts).encode()
+
+
+# Entries' text made in this process, keyed by format, the Item (one per page and build), what
+# its page holds (a quick rebuild patches the page in place and updates its digests) and how
+# the feed shows it; the Item and translator are kept in the value, so an id() is never reused
+# while cached. A new full build brings a new Config and new Items: the old entries are dropped.
+_entries: dict[tuple, tuple[Item, Callable[[str], str], str]] = {}
 _entries_made_for: list[Config] = []
-_ENTRIES_KEPT = 20_000
+_ENTRIES_KEPT = 40_000
 
 
-def _reused_entry(
-    spec: FeedSpec, config: Config, item: Item, translate: Callable[[str], str]
-) -> _ReusedEntry:
-    """The entry for `item` as `spec` shows it, made on first use."""
+def _entry_text(
+    spec: FeedSpec, config: Config, item: Item, translate: Callable[[str], str], fmt: str
+) -> str:
+    """The text of `item` as `spec` shows it in `fmt`, made on first use."""
     if not _entries_made_for or _entries_made_for[0] is not config or len(_entries) > _ENTRIES_KEPT:
         _entries.clear()
         _entries_made_for[:] = [config]
-    page = item.page  # patched in place by a quick rebuild, its digests with it
+    page = item.page
     shown = (page.content_digest, page.card_digest)
-    key = (id(item), id(translate), spec.full_content, spec.lang is None, shown)
+    key = (fmt, id(item), id(translate), spec.full_content, spec.lang is None, shown)
     cached = _entries.get(key)
     if cached is not None and cached[0] is item and cached[1] is translate:
         return cached[2]
-    entry = _new_entry(spec, config, item, translate)
-    _entries[key] = (item, translate, entry)
-    return entry
+    write = _atom_entry if fmt == "atom" else _rss_item
+    made = write(spec, config, item, translate)
+    _entries[key] = (item, translate, made)
+    return made
 
 
-def _new_entry(
-    spec: FeedSpec, config: Config, item: Item, translate: Callable[[str], str]
-) -> _ReusedEntry:
+def _atom_entry(spec: FeedSpec, config: Config, item: Item, translate: Callable[[str], str]) -> str:
     page = item.page
     assert page.date is not None
-    entry = _ReusedEntry()
-    entry.register_extension("aloud", AloudEntryExtension)
-    entry.id(item.id)
-    entry.title(page.title)
-    entry.link(href=item.url, rel="alternate", type="text/html", hreflang=page.lang)
     authors = _people(config, page.authors) or _site_authors(config)
-    entry.author(authors)
-    contributors = _people(config, page.contributors)
-    if contributors:
-        entry.contributor(contributors)
+    parts = [
+        leaf(2, "id", item.id),
+        leaf(2, "title", page.title),
+        leaf(2, "updated", item.updated.isoformat()),
+        *(person(2, "author", who) for who in authors if who.get("name")),
+    ]
     if spec.full_content:
-        entry.content(entry_html(item, translate), type="html")
-    if page.summary:  # plain text; both RSS <description> and this Atom summary are HTML
-        entry.summary(html.escape(page.summary, quote=False), type="html")
-    for tag in page.tags:
-        entry.category(term=tag.id, label=tag.label, scheme=_tags_scheme(config, tag.url))
-    entry.published(page.date)
-    entry.updated(item.updated)
-    name, url = _license(page.license)
-    if name:
-        entry.rights(f"{name} {url}".strip())
+        parts.append(leaf(2, "content", entry_html(item, translate) or None, [("type", "html")]))
+    link = [("href", item.url), ("rel", "alternate"), ("type", "text/html")]
+    if page.lang:
+        link.append(("hreflang", page.lang))
+    links = [link]
     if item.enclosure:
         enclosure = item.enclosure
-        entry.enclosure(enclosure.url, str(enclosure.length), enclosure.type)
-    extension: AloudEntryExtension = entry.aloud  # type: ignore[attr-defined]
-    extension.item = item
-    extension.creators = [a["name"] for a in authors if not a.get("email")]
-    extension.lang = page.lang if spec.lang is None else None
-    extension.license = (name, url)
-    extension.links = list(entry.link())
-    return entry
+        link = [("href", enclosure.url), ("rel", "enclosure")]
+        if enclosure.type:
+            link.append(("type", enclosure.type))
+        links.append([*link, ("length", str(enclosure.length))])
+    parts.append(_links(2, links))
+    if page.summary:  # plain text; both RSS <description> and this Atom summary are HTML
+        parts.append(leaf(2, "summary", html.escape(page.summary, quote=False), [("type", "html")]))
+    for tag in page.tags:
+        category = [("term", tag.id)]
+        scheme = _tags_scheme(config, tag.url)
+        if scheme:
+            category.append(("scheme", scheme))
+        if tag.label:
+            category.append(("label", tag.label))
+        parts.append(leaf(2, "category", None, category))
+    parts.extend(
+        person(2, "contributor", who)
+        for who in _people(config, page.contributors)
+        if who.get("name")
+    )
+    parts.append(leaf(2, "published", page.date.isoformat()))
+    name, url = _license(page.license)
+    if name:
+        parts.append(leaf(2, "rights", f"{name} {url}".strip()))
+    if url:
+        parts.append(
+            leaf(2, "link", None, [("rel", "license"), ("type", "text/html"), ("href", url)])
+        )
+    parts.append(_podcast(2, item))
+    lang = f' xml:lang="{attribute(page.lang)}"' if spec.lang is None and page.lang else ""
+    return f"{INDENT}<entry{lang}>\n{''.join(parts)}{INDENT}</entry>\n"
+
+
+def _rss_item(spec: FeedSpec, config: Config, item: Item, translate: Callable[[str], str]) -> str:
+    page = item.page
+    assert page.date is not None
+    parts = [leaf(3, "title", page.title), leaf(3, "link", item.url)]
+    summary = html.escape(page.summary, quote=False) if page.summary else None
+    content = entry_html(item, translate) if spec.full_content else None
+    if summary is not None:
+        parts.append(leaf(3, "description", summary))
+        if content is not None:
+            parts.append(leaf(3, "content:encoded", content))
+    elif content is not None:
+        parts.append(leaf(3, "description", content))
+    authors = _people(config, page.authors) or _site_authors(config)
+    for who in authors:
+        if who.get("email"):
+            shown = f"{who['email']} ({who['name']})" if who.get("name") else who["email"]
+            parts.append(leaf(3, "author", shown))
+    parts.append(leaf(3, "guid", item.id, [("isPermaLink", "false")]))
+    for tag in page.tags:
+        scheme = _tags_scheme(config, tag.url)
+        parts.append(leaf(3, "category", tag.label, [("domain", scheme)] if scheme else None))
+    if item.enclosure:
+        enclosure = item.enclosure
+        pairs = [("url", enclosure.url), ("length", str(enclosure.length) or "0")]
+        parts.append(leaf(3, "enclosure", None, [*pairs, ("type", enclosure.type)]))
+    parts.append(leaf(3, "pubDate", rfc2822(page.date)))
+    parts.extend(leaf(3, "dc:creator", who["name"]) for who in authors if not who.get("email"))
+    name, url = _license(page.license)
+    if name:
+        parts.append(leaf(3, "dc:rights", " ".join((name, url)).strip()))
+    if spec.lang is None and page.lang:
+        parts.append(leaf(3, "dc:language", page.lang))
+    parts.append(_podcast(3, item))
+    pad = INDENT * 2
+    return f"{pad}<item>\n{''.join(parts)}{pad}</item>\n"
+
+
+def _podcast(depth: int, item: Item) -> str:
+    """Podcasting 2.0: the published caption files (time-coded, hence "captions") and the
+    chapters file."""
+    parts = []
+    for link in item.transcripts:
+        pairs = [("url", link.url), ("type", link.type), ("language", link.lang)]
+        parts.append(leaf(depth, "podcast:transcript", None, [*pairs, ("rel", "captions")]))
+    if item.chapters_url:
+        pairs = [("url", item.chapters_url), ("type", "application/json+chapters")]
+        parts.append(leaf(depth, "podcast:chapters", None, pairs))
+    return "".join(parts)
 
 
 def _tags_scheme(config: Config, tag_url: str) -> str:
     """The tag index the tag's page is in: "https://example.org/blog/sv/tags/"."""
     return config.origin + tag_url.rstrip("/").rsplit("/", 1)[0] + "/"
-
-
-def _with_stylesheet(data: bytes, stylesheet: str) -> bytes:
-    declaration, rest = data.split(b"\n", 1)
-    instruction = f'<?xml-stylesheet type="text/xsl" href="{html.escape(stylesheet)}"?>'
-    return declaration + b"\n" + instruction.encode() + b"\n" + rest
-
-
-def rss_bytes(spec: FeedSpec, config: Config, translate: Callable[[str], str]) -> bytes:
-    data = _generator(spec, config, translate, "rss").rss_str(pretty=True)
-    return _with_stylesheet(data, spec.stylesheet)
-
-
-def atom_bytes(spec: FeedSpec, config: Config, translate: Callable[[str], str]) -> bytes:
-    data = _generator(spec, config, translate, "atom").atom_str(pretty=True)
-    return _with_stylesheet(data, spec.stylesheet)
 
 
 def json_bytes(spec: FeedSpec, config: Config, translate: Callable[[str], str]) -> bytes:

@@ -21,7 +21,7 @@ from pathlib import Path
 from .fastpath import PACKAGE_DIR  # one definition: the no-change check scans it too
 
 # Import names of what turns sources into pages: Markdown, highlighting, front matter,
-# templates and their escaping, dates and translations, feeds (feedgen writes through lxml).
+# templates and their escaping, dates and translations (feeds are written by Aloud itself).
 LIBRARIES = (
     "markdown_it",
     "mdit_py_plugins",
@@ -30,8 +30,6 @@ LIBRARIES = (
     "jinja2",
     "markupsafe",
     "babel",
-    "feedgen",
-    "lxml",
 )
 
 
@@ -53,7 +51,7 @@ def aloud_code() -> str:
 def libraries() -> str:
     """Python's version and the installed libraries, by the stat data of each one's package
     file: installing another version (or the same one again) rewrites it. Finding and stating
-    nine files takes well under a millisecond; asking importlib.metadata for their versions
+    seven files takes well under a millisecond; asking importlib.metadata for their versions
     would read every installed package's metadata."""
     return library_stamp(LIBRARIES)
 
