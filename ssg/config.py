@@ -10,6 +10,7 @@ import hashlib
 import json
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -72,12 +73,14 @@ class Config:
     transcript: dict[str, Any] = field(default_factory=dict)
     raw_digest: str = ""
 
-    @property
+    # Worked out once per Config (a frozen one: `dataclasses.replace` makes a new one): they are
+    # asked for in every page's template and every feed entry's categories.
+    @cached_property
     def base_path(self) -> str:
         """The path part of base_url: "/" or "/blog/"."""
         return urlsplit(self.base_url).path or "/"
 
-    @property
+    @cached_property
     def origin(self) -> str:
         parts = urlsplit(self.base_url)
         return f"{parts.scheme}://{parts.netloc}"
@@ -88,7 +91,7 @@ class Config:
                 return lang
         raise KeyError(code)
 
-    @property
+    @cached_property
     def language_codes(self) -> tuple[str, ...]:
         return tuple(lang.code for lang in self.languages)
 
