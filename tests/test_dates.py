@@ -45,3 +45,27 @@ def test_site_dates_use_it_with_the_languages_locale():
     english = Language(code="en", name="English")
     assert format_date(dt.date(2013, 8, 12), english) == "12 August 2013"  # en_GB's order
     assert format_date(dt.date(2013, 8, 12), english, "EEEE d MMM") == "Monday 12 Aug"
+
+
+def test_the_date_filter_remembers_dates_per_zone_and_language(tmp_path):
+    """The `date` filter keeps what it wrote; two equal instants in two time zones can fall on
+    two days, and the same date reads differently in another language."""
+    from ssg.config import Config
+    from ssg.templates import _filters
+
+    config = Config(
+        site_dir=tmp_path,
+        title="T",
+        base_url="https://example.org/",
+        default_language="en",
+        languages=(Language(code="en", name="English"), Language(code="nl", name="Nederlands")),
+    )
+    date = _filters(config)["date"]
+    late = dt.datetime(2013, 8, 12, 23, 30, tzinfo=dt.timezone(dt.timedelta(hours=-2)))
+    early = late.astimezone(dt.timezone(dt.timedelta(hours=2)))  # the same instant, next day
+    assert late == early
+    assert date({"lang": "en"}, late) == "12 August 2013"
+    assert date({"lang": "en"}, early) == "13 August 2013"
+    assert date({"lang": "nl"}, late) == "12 augustus 2013"
+    assert date({"lang": "en"}, late) == "12 August 2013"
+    assert date({"lang": "en"}, None) == ""
