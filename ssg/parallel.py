@@ -56,7 +56,6 @@ def _in_workers(
     context = multiprocessing.get_context("fork")
     workers = max(1, jobs - 1)
     executor = ProcessPoolExecutor(max_workers=workers, mp_context=context)
-    _roomy_result_pipe(executor)
     try:
         with frozen_for_fork(), responsive_helper_threads():
             futures = [executor.submit(function, chunk) for chunk in chunks]
@@ -92,25 +91,6 @@ def _in_workers(
         executor.shutdown(wait=wait_for_exit)
         if not wait_for_exit and manager is not None:
             finish_before_exit(manager.join)  # at the latest before os._exit
-
-
-def _roomy_result_pipe(executor: ProcessPoolExecutor) -> None:
-    """Give the workers' results a 1 MiB pipe instead of Linux's 64 KiB.
-
-    A chunk of 64 parse results pickles to about 380 KB: through 64 KiB the worker wrote it in
-    six pieces, each waiting until the executor's thread in this process, which must take the
-    GIL from the main thread's own parsing, had read the one before. The worker sat idle
-    100 ms of a 1,000-post build's parse that way, 50 ms with the bigger pipe. Where the call
-    does not exist (other systems) or is refused (a lower limit), the pipe stays as it was.
-    """
-    try:
-        import fcntl
-
-        set_size = fcntl.F_SETPIPE_SZ  # Linux only
-        reader = executor._result_queue._reader  # type: ignore[attr-defined]
-        fcntl.fcntl(reader.fileno(), set_size, 1 << 20)
-    except (ImportError, AttributeError, OSError):
-        pass
 
 
 def _chunks(count: int, jobs: int) -> list[range]:

@@ -235,28 +235,3 @@ def test_the_pool_is_shut_down_when_a_worker_cannot_be_forked(monkeypatch):
     with pytest.raises(OSError):
         list(parallel._in_workers(len, [range(2)], 2, None, wait_for_exit=False))
     assert shut == [False]
-
-
-def test_the_workers_results_get_a_roomy_pipe():
-    """A chunk's results (hundreds of KB) go through the pipe in one write instead of six."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    import pytest
-
-    from ssg.parallel import _roomy_result_pipe
-
-    fcntl = pytest.importorskip("fcntl")
-    if not hasattr(fcntl, "F_GETPIPE_SZ"):
-        pytest.skip("pipe sizes are Linux's")
-    with open("/proc/sys/fs/pipe-max-size") as limit:
-        if int(limit.read()) < 1 << 20:
-            pytest.skip("this system allows smaller pipes only")
-    executor = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
-    try:
-        reader = executor._result_queue._reader
-        _roomy_result_pipe(executor)
-        assert fcntl.fcntl(reader.fileno(), fcntl.F_GETPIPE_SZ) == 1 << 20
-        assert executor.submit(sum, [1, 2]).result() == 3
-    finally:
-        executor.shutdown()
