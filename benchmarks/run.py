@@ -12,7 +12,8 @@ root) and measures:
 - parallel floor: the same work split over one forked process per core, all at once, also
   measured before each cold build; "cold / par." is the median of each cold build over it;
 - cold: full build after deleting SITE/.aloud and SITE/public (median of --repeat, default 3),
-  with the peak summed RSS of the build's process tree (sampled every 20 ms);
+  timed with nothing else running; then one more, untimed, for the peak summed RSS and PSS of
+  the build's process tree (sampled every 20 ms);
 - warm: full build again with nothing changed (median of --repeat, default 5);
 - touched: every file under SITE/content touched (new mtime and ctime, same bytes), then a full
   build (median of --repeat, default 5), as after `git stash` and `pop` or a sync tool;
@@ -113,13 +114,17 @@ def empty_trash() -> None:
 
 
 def bench_builds(site: Path, cold_n: int, warm_n: int, timeout: float, res: dict) -> bool:
-    """Floor and cold builds in turn (with memory), then warm builds; False if the builder does
-    not work. Each cold build is paired with a floor run just before it, and the ratio is the
-    median of the pairs' ratios: on a shared machine whose speed drifts by tens of percent
-    within minutes, a floor measured once, before every cold build, skewed the ratio.
+    """Floor and cold builds in turn, one more cold build for memory, then warm builds; False if
+    the builder does not work. Each cold build is paired with a floor run just before it, and
+    the ratio is the median of the pairs' ratios: on a shared machine whose speed drifts by tens
+    of percent within minutes, a floor measured once, before every cold build, skewed the ratio.
     The parallel floor (the floor's work in one forked process per core, all at once) is
     measured in each pair too: what a perfectly parallel builder takes on the machine as it is
     at that moment, whose two busy cores do less than twice one's work, and less on a slow hour.
+
+    The timed cold builds run alone, like the floor: the memory sampler reads /proc every 20 ms
+    (every process's stat, and smaps_rollup, which walks the build's page tables), on the same
+    two cores the build uses. Peak memory comes from one more cold build, sampled, not timed.
     """
     cold, peaks, pss, floors, ratios, cpu = [], [], [], [], [], []
     parallel_floors: list[float] = []
@@ -129,16 +134,21 @@ def bench_builds(site: Path, cold_n: int, warm_n: int, timeout: float, res: dict
         floors.append(floor["floor_s"])
         parallel_floors.append(measure_parallel_floor(site))
         clean(site)
-        r = run_timed(build_cmd(site), REPO, timeout, memory=True)
+        r = run_timed(build_cmd(site), REPO, timeout)
         if not r.ok:
             res["errors"].append(report_failure("cold build", r))
             return False
         cold.append(r.seconds)
         ratios.append(r.seconds / floor["floor_s"])
         parallel_ratios.append(r.seconds / parallel_floors[-1])
-        peaks.append(r.peak_mib)
-        pss.append(r.peak_pss_mib)
         cpu.append((r.user_s, r.sys_s))
+    clean(site)
+    r = run_timed(build_cmd(site), REPO, timeout, memory=True)
+    if not r.ok:
+        res["errors"].append(report_failure("cold build (memory)", r))
+        return False
+    peaks.append(r.peak_mib)
+    pss.append(r.peak_pss_mib)
     res["floor"] = {**floor, "runs_s": [f * floor["cores"] for f in floors]}
     res["floor_runs_s"], res["floor_s"] = floors, median(floors)
     res["cold_runs_s"], res["cold_s"] = cold, median(cold)

@@ -28,3 +28,28 @@ def test_a_run_without_a_parallel_floor_says_so() -> None:
     header, rule, line = table.splitlines()
     assert header.count("|") == rule.count("|") == line.count("|") == len(COLUMNS) + 1
     assert "| 1.50 | n/a | n/a |" in line
+
+
+def test_the_timed_cold_builds_run_without_the_memory_sampler(monkeypatch, tmp_path) -> None:
+    """The sampler reads /proc every 20 ms on the cores the build uses (+0.47 s per 1,000-post
+    cold build, 8 pairs): timed builds run alone, and one more cold build gives the memory."""
+    import run
+    from procs import RunResult
+
+    sampled: list[bool] = []
+
+    def fake_run(cmd, cwd, timeout, memory=False):  # noqa: ANN001, ANN202
+        sampled.append(memory)
+        return RunResult(True, 3.0 if memory else 2.0, 0, 200.0 if memory else 0.0, "", 150.0)
+
+    monkeypatch.setattr(run, "run_timed", fake_run)
+    monkeypatch.setattr(run, "measure_floor", lambda site, n: {"floor_s": 1.6, "cores": 2})
+    monkeypatch.setattr(run, "measure_parallel_floor", lambda site: 1.8)
+    monkeypatch.setattr(run, "clean", lambda site: None)
+    monkeypatch.setattr(run, "tree_size", lambda path: (0, 0))
+    monkeypatch.setattr(run, "touch_content", lambda site: None)
+    res: dict = {"errors": []}
+    assert run.bench_builds(tmp_path, 3, 1, 60.0, res)
+    assert sampled[:4] == [False, False, False, True]
+    assert res["cold_runs_s"] == [2.0, 2.0, 2.0] and res["ratio"] == 2.0 / 1.6
+    assert res["peak_mib"] == 200.0 and res["peak_pss_mib"] == 150.0
