@@ -115,14 +115,21 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Commands that build again and again: what each build is done with is freed as usual.
+LONG_LIVED = ("serve", "watch")
+
+
 def run() -> NoReturn:
     """The `aloud` command and build.py: `main`, then exit without tearing the heap down.
 
     Freeing a large build's objects one by one at interpreter exit took 0.1 s at 1,000 posts and
     grows with the site; every file is closed by then, so the process ends as soon as its output
-    is flushed (mypy does the same)."""
-    exit_without_teardown()
-    code = main()
+    is flushed (mypy does the same). Only a one-shot command keeps what it is done with until
+    then: `serve` and `watch` would keep every rebuild's outputs for as long as they run."""
+    args_list = _with_command(sys.argv[1:])
+    if args_list[0] not in LONG_LIVED:
+        exit_without_teardown()
+    code = main(args_list)
     finish_pending()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing more to say
@@ -130,12 +137,18 @@ def run() -> NoReturn:
     os._exit(code)
 
 
-def main(argv: list[str] | None = None) -> int:
-    args_list = list(sys.argv[1:] if argv is None else argv)
+def _with_command(argv: list[str]) -> list[str]:
+    """The arguments with their command first: `build` unless another one is named."""
+    args_list = list(argv)
     if not args_list or (
         args_list[0] not in COMMANDS and args_list[0] not in ("-h", "--help", "--version")
     ):
         args_list.insert(0, "build")
+    return args_list
+
+
+def main(argv: list[str] | None = None) -> int:
+    args_list = _with_command(sys.argv[1:] if argv is None else argv)
     args = make_parser().parse_args(args_list)
     try:
         return _dispatch(args)

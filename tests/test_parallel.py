@@ -212,6 +212,28 @@ def test_the_command_does_not_leave_a_worker_behind(make_site):
     assert (site.root / "public/notes/n8/index.html").is_file()
 
 
+def test_only_one_shot_commands_keep_what_they_are_done_with(monkeypatch):
+    """`serve` and `watch` build again on every save: kept until exit, each full rebuild's
+    outputs would pile up for as long as they run. A build (the default command) keeps them."""
+    import os
+
+    import pytest
+
+    from ssg import cli, collector
+
+    def leave(code: int) -> None:
+        raise SystemExit(code)
+
+    monkeypatch.setattr(cli, "main", lambda argv=None: 0)
+    monkeypatch.setattr(os, "_exit", leave)
+    for argv, kept in ((["watch", "-s", "x"], None), (["serve"], None), (["build"], []), ([], [])):
+        monkeypatch.setattr(collector, "_kept_until_exit", None)
+        monkeypatch.setattr(sys, "argv", ["aloud", *argv])
+        with pytest.raises(SystemExit):
+            cli.run()
+        assert collector._kept_until_exit == kept, argv
+
+
 def test_the_pool_is_shut_down_when_a_worker_cannot_be_forked(monkeypatch):
     """As the `with` statement did: a failed submit (fork refused) still shuts the pool down."""
     from concurrent.futures import ProcessPoolExecutor
