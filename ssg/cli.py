@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from . import __version__
-from .collector import exit_without_teardown, finish_pending
+from .collector import exit_without_teardown, join_pending
 from .errors import BuildFailed, SiteError
 
 COMMANDS = ("build", "serve", "watch", "new", "check", "publish", "translations")
@@ -125,12 +125,13 @@ def run() -> NoReturn:
     Freeing a large build's objects one by one at interpreter exit took 0.1 s at 1,000 posts and
     grows with the site; every file is closed by then, so the process ends as soon as its output
     is flushed (mypy does the same). Only a one-shot command keeps what it is done with until
-    then: `serve` and `watch` would keep every rebuild's outputs for as long as they run."""
+    then: `serve` and `watch` would keep every rebuild's outputs for as long as they run. Every
+    command joins the threads that reap its workers (`join_before_exit`)."""
     args_list = _with_command(sys.argv[1:])
     if args_list[0] not in LONG_LIVED:
         exit_without_teardown()
     code = main(args_list)
-    finish_pending()
+    join_pending()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing more to say
             stream.flush()

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import gc
 import sys
-from collections.abc import Callable, Iterator
+import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 BUILD_THRESHOLDS = (50_000, 20, 100)
@@ -31,23 +32,24 @@ def exit_without_teardown() -> None:
     _kept_until_exit = []
 
 
-# What a one-shot command must still do before `os._exit` (see `finish_before_exit`).
-_finish_before_exit: list[Callable[[], object]] = []
+# Threads the `aloud` command joins before `os._exit` (see `join_before_exit`).
+_to_join: list[threading.Thread] = []
 
 
-def finish_before_exit(work: Callable[[], object]) -> None:
-    """Work a one-shot command must not skip by ending with `os._exit`, which runs no atexit
-    handler: a process pool left to shut down on its own (its manager thread tells the workers
-    to exit) must be joined, or a worker not yet told waits on its queue forever, holding the
-    command's stdout and stderr open. In a process that lives on, the pool finishes alone."""
-    if _kept_until_exit is not None:
-        _finish_before_exit.append(work)
+def join_before_exit(thread: threading.Thread) -> None:
+    """A thread the process must not leave behind by ending with `os._exit`, which runs no
+    atexit handler: a process pool left to shut down on its own (its manager thread tells the
+    workers to exit and reaps them) must be joined, or a worker not yet told waits on its queue
+    forever, holding the command's stdout and stderr open. Threads that have ended are dropped
+    here, so a server that builds all day keeps only the live ones."""
+    _to_join[:] = [known for known in _to_join if known.is_alive()]
+    _to_join.append(thread)
 
 
-def finish_pending() -> None:
-    """Run what `finish_before_exit` was given, newest first."""
-    while _finish_before_exit:
-        _finish_before_exit.pop()()
+def join_pending() -> None:
+    """Join what `join_before_exit` was given (`cli.run`, just before `os._exit`)."""
+    while _to_join:
+        _to_join.pop().join()
 
 
 def keep_until_exit(*objects: object) -> None:

@@ -14,7 +14,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any
 
-from .collector import finish_before_exit, frozen_for_fork, responsive_helper_threads
+from .collector import frozen_for_fork, join_before_exit, responsive_helper_threads
 from .config import Config
 from .discover import Source
 from .errors import BuildFailed, SiteError
@@ -50,7 +50,7 @@ def _in_workers(
     Without `wait_for_exit`, the last result returns without waiting for the workers to exit
     (6-11 ms at 1,000 posts, the kernel freeing a worker's memory): the executor's thread
     reaps them while this process goes on, and the `aloud` command joins it before `os._exit`
-    (`finish_before_exit`). Not before forking again (parse results are written aside by a
+    (`join_before_exit`). Not before forking again (parse results are written aside by a
     forked process, which needs no other thread alive).
     """
     context = multiprocessing.get_context("fork")
@@ -90,7 +90,7 @@ def _in_workers(
         manager = getattr(executor, "_executor_manager_thread", None)
         executor.shutdown(wait=wait_for_exit)
         if not wait_for_exit and manager is not None:
-            finish_before_exit(manager.join)  # at the latest before os._exit
+            join_before_exit(manager)  # at the latest before os._exit
 
 
 def _chunks(count: int, jobs: int) -> list[range]:

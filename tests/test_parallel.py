@@ -165,7 +165,6 @@ def test_a_one_shot_command_keeps_what_it_is_done_with_until_exit(make_site, mon
 
     site = make_site({"content/notes/a.md": "---\ntitle: A\ndate: 2024-01-01\n---\nText.\n"})
     monkeypatch.setattr(collector, "_kept_until_exit", None)
-    monkeypatch.setattr(collector, "_finish_before_exit", [])
     assert cli.main(["build", "-s", str(site.root), "--quiet", "--no-cache"]) == 0
     assert collector._kept_until_exit is None
 
@@ -232,6 +231,30 @@ def test_only_one_shot_commands_keep_what_they_are_done_with(monkeypatch):
         with pytest.raises(SystemExit):
             cli.run()
         assert collector._kept_until_exit == kept, argv
+
+
+def test_threads_to_join_before_exit_do_not_pile_up(monkeypatch):
+    """A server registers its render pool's thread at every full build: ended ones are dropped,
+    and the command joins the rest before os._exit."""
+    import threading
+
+    from ssg import collector
+
+    monkeypatch.setattr(collector, "_to_join", [])
+    done = threading.Thread(target=lambda: None)
+    done.start()
+    done.join()
+    release = threading.Event()
+    running = threading.Thread(target=release.wait)
+    running.start()
+    collector.join_before_exit(done)
+    collector.join_before_exit(running)
+    collector.join_before_exit(threading.Thread(target=lambda: None))  # prunes `done` only
+    assert collector._to_join[0] is running and len(collector._to_join) == 2
+    collector._to_join.pop().start()
+    release.set()
+    collector.join_pending()
+    assert collector._to_join == [] and not running.is_alive()
 
 
 def test_the_pool_is_shut_down_when_a_worker_cannot_be_forked(monkeypatch):
