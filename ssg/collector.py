@@ -27,9 +27,13 @@ _kept_until_exit: list[object] | None = None
 
 
 def exit_without_teardown() -> None:
-    """Declare that this process ends with `os._exit` (the `aloud` command does)."""
+    """Declare that this process ends with `os._exit` (the `aloud` command does, but for
+    serve and watch). Its imports and what follows the build run with the build's collector
+    thresholds too: 33 collections while importing and 7 after the build took 18 ms of a
+    1,000-post cold build, all of it serial, to free next to nothing."""
     global _kept_until_exit
     _kept_until_exit = []
+    gc.set_threshold(*BUILD_THRESHOLDS)
 
 
 # Threads the `aloud` command joins before `os._exit` (see `join_before_exit`).

@@ -168,8 +168,14 @@ def test_a_one_shot_command_keeps_what_it_is_done_with_until_exit(make_site, mon
     assert cli.main(["build", "-s", str(site.root), "--quiet", "--no-cache"]) == 0
     assert collector._kept_until_exit is None
 
-    collector.exit_without_teardown()
-    assert cli.main(["build", "-s", str(site.root), "--quiet", "--no-cache"]) == 0
+    thresholds = gc.get_threshold()
+    try:
+        collector.exit_without_teardown()
+        assert gc.get_threshold() == collector.BUILD_THRESHOLDS  # imports collect less too
+        assert cli.main(["build", "-s", str(site.root), "--quiet", "--no-cache"]) == 0
+        assert gc.get_threshold() == collector.BUILD_THRESHOLDS  # and so does the exit
+    finally:
+        gc.set_threshold(*thresholds)
     outputs, builder, result = collector._kept_until_exit
     assert isinstance(builder, Builder) and isinstance(result, BuildResult)
     assert {o.path for o in outputs} == set(result.output_paths)
