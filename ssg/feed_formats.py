@@ -1,7 +1,7 @@
 """A FeedSpec → RSS 2.0, Atom 1.0 or JSON Feed 1.1 bytes.
 
 The XML is written as text (`feed_xml`), byte for byte what feedgen 1.0 wrote through lxml
-with `pretty=True` before (`tests/test_feed_xml.py` compares the two), plus what feedgen could
+with `pretty=True` before (`tests/test_feeds.py` compares the two), plus what feedgen could
 not express: Podcasting 2.0 elements, dc:creator for authors without an email, per-entry licence
 links and languages, and the rel, type and hreflang of entry links that feedgen 1.0 dropped
 (lkiesow/python-feedgen#135). "Updated" dates come from the entries and the generator has no
@@ -252,7 +252,7 @@ def _rss_item(spec: FeedSpec, config: Config, item: Item, translate: Callable[[s
         parts.append(leaf(3, "category", tag.label, [("domain", scheme)] if scheme else None))
     if item.enclosure:
         enclosure = item.enclosure
-        pairs = [("url", enclosure.url), ("length", str(enclosure.length) or "0")]
+        pairs = [("url", enclosure.url), ("length", str(enclosure.length))]
         parts.append(leaf(3, "enclosure", None, [*pairs, ("type", enclosure.type)]))
     parts.append(leaf(3, "pubDate", rfc2822(page.date)))
     parts.extend(leaf(3, "dc:creator", who["name"]) for who in authors if not who.get("email"))
