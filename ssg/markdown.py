@@ -135,7 +135,6 @@ def warm_highlighters(bodies: Iterable[str]) -> None:
 
 
 @lru_cache(maxsize=1)
-@lru_cache(maxsize=1)
 def _formatter() -> HtmlFormatter:
     """One formatter for every block: making one builds its style's class table (0.16 ms, a
     fifth of highlighting a block), and formatting keeps no state between calls."""
