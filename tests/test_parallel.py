@@ -231,12 +231,21 @@ def test_only_one_shot_commands_keep_what_they_are_done_with(monkeypatch):
 
     monkeypatch.setattr(cli, "main", lambda argv=None: 0)
     monkeypatch.setattr(os, "_exit", leave)
-    for argv, kept in ((["watch", "-s", "x"], None), (["serve"], None), (["build"], []), ([], [])):
-        monkeypatch.setattr(collector, "_kept_until_exit", None)
-        monkeypatch.setattr(sys, "argv", ["aloud", *argv])
-        with pytest.raises(SystemExit):
-            cli.run()
-        assert collector._kept_until_exit == kept, argv
+    thresholds = gc.get_threshold()
+    try:
+        for argv, kept in (
+            (["watch", "-s", "x"], None),
+            (["serve"], None),
+            (["build"], []),
+            ([], []),
+        ):
+            monkeypatch.setattr(collector, "_kept_until_exit", None)
+            monkeypatch.setattr(sys, "argv", ["aloud", *argv])
+            with pytest.raises(SystemExit):
+                cli.run()
+            assert collector._kept_until_exit == kept, argv
+    finally:
+        gc.set_threshold(*thresholds)  # a one-shot command raised them for the whole process
 
 
 def test_threads_to_join_before_exit_do_not_pile_up(monkeypatch):
@@ -251,16 +260,15 @@ def test_threads_to_join_before_exit_do_not_pile_up(monkeypatch):
     done.start()
     done.join()
     release = threading.Event()
-    running = threading.Thread(target=release.wait)
-    running.start()
-    collector.join_before_exit(done)
-    collector.join_before_exit(running)
-    collector.join_before_exit(threading.Thread(target=lambda: None))  # prunes `done` only
-    assert collector._to_join[0] is running and len(collector._to_join) == 2
-    collector._to_join.pop().start()
+    first, second = (threading.Thread(target=release.wait) for _ in range(2))
+    first.start()
+    second.start()
+    for thread in (done, first, second):
+        collector.join_before_exit(thread)
+    assert collector._to_join == [first, second]  # `done` dropped at the next registration
     release.set()
     collector.join_pending()
-    assert collector._to_join == [] and not running.is_alive()
+    assert collector._to_join == [] and not first.is_alive() and not second.is_alive()
 
 
 def test_the_pool_is_shut_down_when_a_worker_cannot_be_forked(monkeypatch):
