@@ -52,7 +52,7 @@ OUT = HERE / "out"
 sys.path.insert(0, str(HERE))
 
 from floor import measure_floor, measure_parallel_floor, split_front_matter  # noqa: E402
-from generate import DIRTY, ensure_site, read_stamp  # noqa: E402
+from generate import CODE_LANGS, DIRTY, ensure_site, read_stamp  # noqa: E402
 from procs import RunResult, Watcher, run_timed, tree_size, wait_for_bytes  # noqa: E402
 
 COLUMNS = ["N", "floor s", "cold s", "ratio", "par. floor s", "cold / par.",
@@ -415,7 +415,10 @@ def compile_builder(repo: Path = REPO) -> None:
     Then one build of a one-post site, so the installation holds its built-in layouts compiled
     (`ssg/__pycache__/layouts-*`, see ssg/template_cache.py), as any copy of Aloud does after
     its first build of any site; otherwise the first cold build measured would compile them
-    and the others not."""
+    and the others not. Its post highlights a line in each language the corpus uses, so the
+    installation also holds those lexers' regular expressions compiled
+    (`ssg/__pycache__/regex-*`, see ssg/regex_cache.py), as after a writer's first build with
+    code in them."""
     compileall.compile_dir(repo / "ssg", quiet=1)
     site = OUT / "first-build"
     shutil.rmtree(site, ignore_errors=True)
@@ -424,8 +427,9 @@ def compile_builder(repo: Path = REPO) -> None:
         'title = "First build"\nbase_url = "https://example.org/"\ndefault_language = "en"\n'
         '[languages.en]\nname = "English"\n'
     )
+    code = "".join(f"\n```{lang}\nx\n```\n" for lang in CODE_LANGS)
     (site / "content" / "posts" / "hello.md").write_text(
-        "---\ntitle: Hello\ndate: 2024-01-01\n---\nFirst.\n", encoding="utf-8"
+        f"---\ntitle: Hello\ndate: 2024-01-01\n---\nFirst.\n{code}", encoding="utf-8"
     )
     result = subprocess.run(build_cmd(site), cwd=repo, capture_output=True, text=True)
     if result.returncode != 0:

@@ -12,8 +12,9 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from . import regex_cache
 from .collector import (
     frozen_for_fork,
     join_before_exit,
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
     from .fastpath import FileStamp
 
 _shared: dict[str, Any] = {}
+
+T = TypeVar("T")
 
 
 def _in_workers(
@@ -63,7 +66,7 @@ def _in_workers(
     executor = ProcessPoolExecutor(max_workers=workers, mp_context=context)
     try:
         with frozen_for_fork(), responsive_helper_threads():
-            futures = [executor.submit(function, chunk) for chunk in chunks]
+            futures = [executor.submit(_in_worker, function, chunk) for chunk in chunks]
             pending = set(futures)
             # Futures as they finish (appended by the executor's thread), so taking the workers'
             # results costs nothing per chunk: scanning every future after each chunk took 57 ms
@@ -82,9 +85,9 @@ def _in_workers(
                         done = finished.popleft()
                         if done in pending:  # not one this process cancelled and did itself
                             pending.discard(done)
-                            yield done.result()
+                            yield _from_worker(done)
                 for future in as_completed(pending):
-                    yield future.result()
+                    yield _from_worker(future)
             except BrokenProcessPool as exc:
                 raise SiteError(None, None, f"a build worker died ({exc}); try --jobs 1") from None
             finally:
@@ -96,6 +99,18 @@ def _in_workers(
         executor.shutdown(wait=wait_for_exit)
         if not wait_for_exit and manager is not None:
             join_before_exit(manager)  # at the latest before os._exit
+
+
+def _in_worker(function: Callable[[range], T], chunk: range) -> tuple[T, Any]:
+    """A chunk's result, with the regular expressions the worker compiled that the
+    installation's table did not hold (see regex_cache.py): the parent saves them."""
+    return function(chunk), regex_cache.learnt()
+
+
+def _from_worker(future: Future) -> Any:
+    result, learnt = future.result()
+    regex_cache.adopt(learnt)
+    return result
 
 
 def _chunks(count: int, jobs: int) -> list[range]:
