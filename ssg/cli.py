@@ -14,7 +14,7 @@ import traceback
 from pathlib import Path
 from typing import NoReturn
 
-from . import __version__, regex_cache
+from . import __version__, dataclass_cache, regex_cache
 from .collector import exit_without_teardown, join_pending
 from .errors import BuildFailed, SiteError
 
@@ -127,15 +127,17 @@ def run() -> NoReturn:
     is flushed (mypy does the same). Only a one-shot command keeps what it is done with until
     then: `serve` and `watch` would keep every rebuild's outputs for as long as they run. Every
     command joins the threads that reap its workers (`join_before_exit`). Regular expressions
-    are compiled through the installation's table (`regex_cache`), and what it lacked is added
-    at the end."""
+    and the methods of data classes are compiled through the installation's tables
+    (`regex_cache`, `dataclass_cache`), and what they lacked is added at the end."""
     args_list = _with_command(sys.argv[1:])
     if args_list[0] not in LONG_LIVED:
         exit_without_teardown()
     regex_cache.install()
+    dataclass_cache.install()
     code = main(args_list)
     join_pending()
     regex_cache.save()
+    dataclass_cache.save()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing more to say
             stream.flush()

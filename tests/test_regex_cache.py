@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ssg import parallel, regex_cache
+from ssg import compiled_tables, parallel, regex_cache
 from ssg.progress import Progress
 
 PATTERNS: list[tuple[str | bytes, int]] = [
@@ -35,8 +35,8 @@ SAMPLES = [
 @pytest.fixture
 def table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """The table in a folder of the test's own; `re`'s own cache emptied before and after."""
-    monkeypatch.setattr(regex_cache, "_FOLDER", str(tmp_path))
-    monkeypatch.setattr(regex_cache, "_WORTH_SAVING", 0.0)
+    monkeypatch.setattr(compiled_tables, "FOLDER", str(tmp_path))
+    monkeypatch.setattr(compiled_tables, "WORTH_SAVING", 0.0)
     regex_cache.uninstall()
     re.purge()
     regex_cache.install()
@@ -101,18 +101,19 @@ def test_a_damaged_table_is_ignored(table: Path) -> None:
 
 def test_code_the_engine_rejects_is_compiled_anew(table: Path) -> None:
     pattern = r"(?P<word>\w+) again"
-    regex_cache._read()
-    assert regex_cache._known is not None
-    regex_cache._known[(pattern, 0)] = (32, [999, 1, 2], 0, {"word": 1}, (None, "word"))
+    table = regex_cache._table
+    assert table is not None and table.lookup((pattern, 0)) is None
+    assert table.known is not None
+    table.known[(pattern, 0)] = (32, [999, 1, 2], 0, {"word": 1}, (None, "word"))
     compiled = re.compile(pattern)
     assert compiled.match("hello again").group("word") == "hello"
-    assert (pattern, 0) not in regex_cache._known
+    assert table.known.get((pattern, 0)) is None
 
 
 def test_nothing_is_written_for_a_few_quick_patterns(
     table: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(regex_cache, "_WORTH_SAVING", 10.0)
+    monkeypatch.setattr(compiled_tables, "WORTH_SAVING", 10.0)
     re.compile(r"only (this)? one")
     regex_cache.save()
     assert not list(table.glob("regex-*"))
