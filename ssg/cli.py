@@ -14,7 +14,7 @@ import traceback
 from pathlib import Path
 from typing import NoReturn
 
-from . import __version__, dataclass_cache, regex_cache
+from . import __version__, dataclass_cache, pygments_plugins, regex_cache
 from .collector import exit_without_teardown, join_pending
 from .errors import BuildFailed, SiteError
 
@@ -128,12 +128,14 @@ def run() -> NoReturn:
     then: `serve` and `watch` would keep every rebuild's outputs for as long as they run. Every
     command joins the threads that reap its workers (`join_before_exit`). Regular expressions
     and the methods of data classes are compiled through the installation's tables
-    (`regex_cache`, `dataclass_cache`), and what they lacked is added at the end."""
+    (`regex_cache`, `dataclass_cache`), and what they lacked is added at the end; Pygments
+    looks for plugins without importing `importlib.metadata` first (`pygments_plugins`)."""
     args_list = _with_command(sys.argv[1:])
     if args_list[0] not in LONG_LIVED:
         exit_without_teardown()
     regex_cache.install()
     dataclass_cache.install()
+    pygments_plugins.lazy_plugin_lookup()
     code = main(args_list)
     join_pending()
     regex_cache.save()

@@ -12,10 +12,18 @@ so a plugin lexer registered under a different name is not found.
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib.metadata import entry_points
+from typing import Any
 
 from pygments.lexer import Lexer
 from pygments.lexers import get_all_lexers, get_lexer_by_name
+
+
+def entry_points(group: str) -> Any:
+    """The installed entry points of `group`; `importlib.metadata` is imported only here, for
+    a language Pygments does not know (see pygments_plugins.py)."""
+    from importlib.metadata import entry_points as installed
+
+    return installed(group=group)
 
 
 @lru_cache(maxsize=1)
