@@ -161,3 +161,36 @@ def test_a_parallel_parse_reports_the_lexers_it_compiled(
     assert not errors and len(results) == 8
     learnt = regex_cache.learnt()
     assert learnt is not None and len(learnt[0]) > 20  # Ruby's lexer, wherever it was used
+
+
+def test_the_command_keeps_what_it_compiled_and_uses_it_next_time(
+    make_site, tmp_path: Path
+) -> None:
+    """`aloud build` in a fresh interpreter: its tables are written where the installation
+    keeps them (here a folder of the test's own), and a second build adds nothing to them."""
+    import subprocess
+    import sys
+
+    site = make_site(
+        {
+            "content/posts/code.md": "---\ntitle: Code\ndate: 2024-01-01\n---\n\n```python\nprint(1)\n```\n"
+        }
+    )
+    folder = tmp_path / "tables"
+    script = (
+        "import sys; from ssg import compiled_tables; compiled_tables.FOLDER = sys.argv[1]; "
+        "sys.argv = ['build.py', 'build', '-s', sys.argv[2], '--quiet', '--no-cache']; "
+        "from ssg.cli import run; run()"
+    )
+    repo = Path(__file__).resolve().parent.parent
+
+    def build() -> dict[str, bytes]:
+        subprocess.run(
+            [sys.executable, "-c", script, str(folder), str(site.root)], cwd=repo, check=True
+        )
+        return {path.name.split("-")[0]: path.read_bytes() for path in folder.glob("*.marshal")}
+
+    first = build()
+    assert sorted(first) == ["dataclass", "regex"]
+    assert len(first["regex"]) > 50_000  # Python's lexer among them
+    assert build() == first
