@@ -5,13 +5,13 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from ssg import template_cache
+from ssg import compiled_tables, template_cache
 from ssg.builder import Builder, BuildOptions, BuildResult
 from ssg.model import Page
 
@@ -97,6 +97,27 @@ def _shared_layouts_of_this_run(shared_layouts_root: Path, monkeypatch: pytest.M
     """Builds in tests keep what they learn from the built-in layouts in a folder of this test
     run, not in the installation's `ssg/__pycache__` (see ssg/template_cache.py)."""
     monkeypatch.setattr(template_cache, "SHARED_ROOT", shared_layouts_root)
+
+
+@pytest.fixture
+def installed_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Callable[[Any], Path]]:
+    """`installed_table(cache)` installs `regex_cache` or `dataclass_cache` with its table in a
+    folder of the test's own, saving whatever it learns; uninstalled when the test ends."""
+    monkeypatch.setattr(compiled_tables, "FOLDER", str(tmp_path))
+    monkeypatch.setattr(compiled_tables, "WORTH_SAVING", 0.0)
+    installed: list[Any] = []
+
+    def install(cache: Any) -> Path:
+        cache.uninstall()
+        cache.install()
+        installed.append(cache)
+        return tmp_path
+
+    yield install
+    for cache in installed:
+        cache.uninstall()
 
 
 @pytest.fixture

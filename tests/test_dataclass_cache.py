@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
 
-from ssg import compiled_tables, dataclass_cache
+from ssg import dataclass_cache
 
 pytestmark = pytest.mark.skipif(
     not dataclass_cache.supported(), reason="dataclasses._create_fn is not CPython 3.11's"
@@ -72,15 +72,8 @@ def described(classes: dict[str, type]) -> list[Any]:
 
 
 @pytest.fixture
-def table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setattr(compiled_tables, "FOLDER", str(tmp_path))
-    monkeypatch.setattr(compiled_tables, "WORTH_SAVING", 0.0)
-    dataclass_cache.uninstall()
-    dataclass_cache.install()
-    try:
-        yield tmp_path
-    finally:
-        dataclass_cache.uninstall()
+def table(installed_table: Callable[[Any], Path]) -> Path:
+    return installed_table(dataclass_cache)
 
 
 def test_methods_from_the_table_are_those_dataclasses_writes(table: Path) -> None:

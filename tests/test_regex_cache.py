@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -33,18 +34,11 @@ SAMPLES = [
 
 
 @pytest.fixture
-def table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def table(installed_table: Callable[[Any], Path]) -> Iterator[Path]:
     """The table in a folder of the test's own; `re`'s own cache emptied before and after."""
-    monkeypatch.setattr(compiled_tables, "FOLDER", str(tmp_path))
-    monkeypatch.setattr(compiled_tables, "WORTH_SAVING", 0.0)
-    regex_cache.uninstall()
     re.purge()
-    regex_cache.install()
-    try:
-        yield tmp_path
-    finally:
-        regex_cache.uninstall()
-        re.purge()
+    yield installed_table(regex_cache)
+    re.purge()
 
 
 def behaviour(pattern: re.Pattern) -> tuple:
