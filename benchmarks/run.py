@@ -109,8 +109,43 @@ def clean(site: Path) -> None:
         os.replace(output, TRASH / f"{site.name}-{time.time_ns()}")
 
 
+# When `empty_trash` last deleted outputs, and how long the next run waits after that: on this
+# machine's disk, files created in the minutes after many were deleted cost many times the
+# kernel time (see benchmarks/README.md). Runs started two minutes after another run's end
+# measured 1,000-post cold builds with 0.94-1.31 s of kernel time against 0.38-0.62 s, and
+# ratios of 1.45 and 1.68 against 1.12-1.22 a few minutes later (2026-12-03).
+EMPTIED = OUT / "trash-emptied"
+SETTLE_S = 240.0
+
+
 def empty_trash() -> None:
-    shutil.rmtree(TRASH, ignore_errors=True)
+    if TRASH.exists():
+        shutil.rmtree(TRASH, ignore_errors=True)
+        EMPTIED.write_text(f"{time.time()}\n", encoding="utf-8")
+
+
+def settle_wait(now: float, emptied_at: float | None, settle: float = SETTLE_S) -> float:
+    """Seconds to wait before timing anything, the last deletion having been at `emptied_at`."""
+    if emptied_at is None:
+        return 0.0
+    return max(0.0, min(settle, emptied_at + settle - now))
+
+
+def wait_for_the_disk() -> None:
+    """Sleep until SETTLE_S after the last run deleted its outputs, saying why."""
+    try:
+        emptied_at = float(EMPTIED.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    wait = settle_wait(time.time(), emptied_at)
+    if wait > 0:
+        print(
+            f"waiting {wait:.0f} s: the last run deleted its outputs {SETTLE_S - wait:.0f} s ago, "
+            "and creating files soon after deleting many costs this disk many times the kernel "
+            "time (benchmarks/README.md); --no-wait skips this",
+            flush=True,
+        )
+        time.sleep(wait)
 
 
 def bench_builds(site: Path, cold_n: int, warm_n: int, timeout: float, res: dict) -> bool:
@@ -443,6 +478,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, help="runs per measure (default: 3 cold, 5 others)")
     ap.add_argument("--timeout", type=float, default=900.0, help="seconds per build")
     ap.add_argument("--builder", default=BUILDER, help="CLI script to run (tests of the harness)")
+    ap.add_argument(
+        "--no-wait", action="store_true", help="start at once, even right after another run"
+    )
     args = ap.parse_args(argv)
     globals()["BUILDER"] = args.builder
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -453,6 +491,8 @@ def main(argv: list[str] | None = None) -> int:
     # run that began by deleting a few dozen experiment output trees spent 3.7 and 6.6 s in
     # the kernel in its 5,000- and 10,000-post cold builds, mostly creating files).
     compile_builder()
+    if not args.no_wait:
+        wait_for_the_disk()
     try:
         results = [bench_size(n, args) for n in sizes]
     finally:

@@ -53,3 +53,25 @@ def test_the_timed_cold_builds_run_without_the_memory_sampler(monkeypatch, tmp_p
     assert sampled[:4] == [False, False, False, True]
     assert res["cold_runs_s"] == [2.0, 2.0, 2.0] and res["ratio"] == 2.0 / 1.6
     assert res["peak_mib"] == 200.0 and res["peak_pss_mib"] == 150.0
+
+
+def test_a_run_waits_for_the_disk_after_the_last_run_deleted_its_outputs(
+    monkeypatch, tmp_path
+) -> None:
+    import run
+
+    assert run.settle_wait(1000.0, None) == 0.0
+    assert run.settle_wait(1000.0, 1000.0 - 60, settle=240) == 180.0
+    assert run.settle_wait(1000.0, 1000.0 - 300, settle=240) == 0.0
+    assert run.settle_wait(1000.0, 1000.0 + 5000, settle=240) == 240.0  # a clock set back
+    monkeypatch.setattr(run, "TRASH", tmp_path / "trash")
+    monkeypatch.setattr(run, "EMPTIED", tmp_path / "trash-emptied")
+    run.empty_trash()
+    assert not run.EMPTIED.exists()  # nothing was deleted: nothing to wait for
+    (run.TRASH / "site-1000-1").mkdir(parents=True)
+    run.empty_trash()
+    assert not run.TRASH.exists() and float(run.EMPTIED.read_text()) > 0
+    slept: list[float] = []
+    monkeypatch.setattr(run.time, "sleep", slept.append)
+    run.wait_for_the_disk()
+    assert len(slept) == 1 and 0 < slept[0] <= run.SETTLE_S
