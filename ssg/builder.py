@@ -271,33 +271,24 @@ class Builder:
         from .assets import asset_outputs
         from .feeds import plan_feeds
         from .hosting import host_outputs
-        from .routes import global_digest, plan_listings, plan_pages
+        from .routes import global_digest, plan
 
         key = global_digest(config, catalogs.digest, self.options.drafts)
         try:
-            outputs = plan_pages(site, template_digests, key)
+            outputs = plan(site, template_digests, key)
             outputs.extend(plan_feeds(site, template_digests, key, warnings))
+            outputs.extend(
+                asset_outputs(config, self.options.site_dir, BUILTIN_ROOT, key, self.digests)
+            )
+            outputs.extend(self._static_outputs(site, key))
+            outputs.extend(host_outputs(site, key))
         except SiteError as error:
             raise BuildFailed([error]) from None
-
-        def plan_the_rest() -> list[Output]:
-            """Listings, assets, copies and host files: planned while a worker renders the
-            pages and feeds, when there is one (see `_render_and_commit`)."""
-            try:
-                rest = plan_listings(site, template_digests, key)
-                rest.extend(
-                    asset_outputs(config, self.options.site_dir, BUILTIN_ROOT, key, self.digests)
-                )
-                rest.extend(self._static_outputs(site, key))
-                rest.extend(host_outputs(site, key))
-            except SiteError as error:
-                raise BuildFailed([error]) from None
-            return rest
-
+        _check_collisions(outputs)
         timer.lap("plan")
         keep_for_the_build()
         self.snapshot = None
-        result = self._render_and_commit(config, env, outputs, plan_the_rest, progress, timer)
+        result = self._render_and_commit(config, env, outputs, progress, timer)
         result.warnings = warnings
         result.site = site
         result.source_digests = self._source_digests(sources, parsed)
@@ -397,21 +388,16 @@ class Builder:
         config: Config,
         env: jinja2.Environment,
         outputs: list[Output],
-        plan_the_rest: Callable[[], list[Output]],
         progress: Progress,
         timer: PhaseTimer,
     ) -> BuildResult:
-        """Render what changed and commit it. `outputs` (pages and feeds) are planned; the
-        rest, `plan_the_rest()`, is added to them. With a worker, this process plans and
-        renders the rest while the worker starts on the pages and feeds: planning listings
-        was 40-60 ms of serial work at 1,000 posts, and the worker then formats every feed
-        entry itself instead of both processes formatting the entries they meet."""
         from .fastpath import stamp_of
         from .writer import StagingWriter, write_incremental
 
         output_dir = self.options.output_dir
         previous = self.cache.output_keys()
         fresh = not previous or not output_dir.is_dir()
+        planned = {o.path: o for o in outputs}
         stamps = self.cache.output_stamps()
         folder = str(output_dir)
 
@@ -420,60 +406,26 @@ class Builder:
             found = stamp_of(os.path.join(folder, path))
             return found is not None and found == stamps.get(path)
 
-        def to_render(planned: list[Output]) -> list[Output]:
-            return [
-                o
-                for o in planned
-                if fresh or previous.get(o.path) != o.key or not untouched(o.path)
-            ]
-
-        def add_the_rest() -> list[Output]:
-            """Plan the rest, add it to `outputs`; what of it must be rendered."""
-            rest = plan_the_rest()
-            outputs.extend(rest)
-            _check_collisions(outputs)
-            return to_render(rest)
-
-        dirty = to_render(outputs)
+        dirty = [
+            o for o in outputs if fresh or previous.get(o.path) != o.key or not untouched(o.path)
+        ]
         jobs = self._jobs(len(dirty), threshold=PARALLEL_RENDER_FROM)
-        later: Callable[[], list[Output]] | None = None
-        if jobs > 1:
-            rendered_here: list[Output] = []
-
-            def later() -> list[Output]:
-                rendered_here.extend(add_the_rest())
-                return rendered_here
-        else:  # no worker to start early: plan everything, then decide how to render
-            dirty.extend(add_the_rest())
-            jobs = self._jobs(len(dirty), threshold=PARALLEL_RENDER_FROM)
+        result = BuildResult(
+            planned=len(outputs),
+            output_paths=sorted(planned),
+            rendered=len(dirty),
+            rendered_paths=sorted(o.path for o in dirty),
+        )
 
         def render(
             sink: Callable[[str, bytes], FileStamp | None], direct: bool
         ) -> dict[str, FileStamp]:
             self.cache.await_saving_aside()
             written = render_many(
-                env,
-                config,
-                dirty,
-                jobs,
-                progress,
-                sink,
-                direct,
-                meanwhile=self.cache.save_parsed,
-                later=later,
+                env, config, dirty, jobs, progress, sink, direct, meanwhile=self.cache.save_parsed
             )
-            if later is not None:
-                dirty.extend(rendered_here)
             timer.lap("render")
             return written
-
-        def planned_and_rendered() -> BuildResult:
-            return BuildResult(
-                planned=len(outputs),
-                output_paths=sorted(o.path for o in outputs),
-                rendered=len(dirty),
-                rendered_paths=sorted(o.path for o in dirty),
-            )
 
         if fresh:
             writer = StagingWriter(output_dir)
@@ -484,14 +436,11 @@ class Builder:
                 raise
             with self.commit_guard(), self.cache.writing():
                 writer.commit()
-            result = planned_and_rendered()
             result.written = list(result.output_paths)
         else:
             rendered: dict[str, bytes] = {}
             render(rendered.__setitem__, direct=False)
-            result = planned_and_rendered()
-            planned = set(result.output_paths)
-            deleted = sorted(set(previous) - planned)
+            deleted = sorted(set(previous) - set(planned))
             with self.commit_guard(), self.cache.writing([*rendered, *deleted]):
                 changed = write_incremental(output_dir, rendered, deleted)
             result.deleted = deleted

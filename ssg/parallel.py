@@ -240,21 +240,15 @@ def render_many(
     sink: Callable[[str, bytes], FileStamp | None],
     direct: bool = False,
     meanwhile: Callable[[], None] | None = None,
-    later: Callable[[], Sequence[Output]] | None = None,
 ) -> dict[str, FileStamp]:
     """Render every output; `sink(path, bytes)` receives results and may return the stamp of
     the file it wrote, and the stamps are returned by path. All errors raise together.
 
     With `direct`, worker processes call `sink` themselves (it must write to disk, e.g. a
-    staging folder that is thrown away if anything fails). `later()` gives more outputs, which
-    this process plans and renders while the workers start on `outputs`; what it raises is
-    raised once the workers are done (they may be writing into a folder an error throws away).
-    """
+    staging folder that is thrown away if anything fails)."""
     errors: list[SiteError] = []
     stamps: dict[str, FileStamp] = {}
     done = 0
-    total = len(outputs)
-    failed: list[Exception] = []
 
     def collect(items: list[tuple[str, bytes | SiteError | FileStamp | None]]) -> None:
         nonlocal done
@@ -266,25 +260,11 @@ def render_many(
                 if stamp is not None:
                     stamps[path] = stamp
             done += 1
-        progress.step("render", done, total)
-
-    def work_here() -> None:
-        nonlocal total
-        if meanwhile is not None:
-            meanwhile()
-        if later is None:
-            return
-        try:
-            more = list(later())
-        except Exception as error:  # noqa: BLE001 - raised below, once the workers are done
-            failed.append(error)
-            return
-        total += len(more)
-        for output in costliest_first(more):
-            collect([_render_one(env, config, output)])
+        progress.step("render", done, len(outputs))
 
     if jobs <= 1 or len(outputs) < 2:
-        work_here()
+        if meanwhile is not None:
+            meanwhile()
         for output in outputs:
             collect([_render_one(env, config, output)])
     else:
@@ -292,12 +272,10 @@ def render_many(
         _shared.update(env=env, config=config, outputs=outputs, direct=sink if direct else None)
         try:
             chunks = _chunks(len(outputs), jobs)
-            for items in _in_workers(_render_chunk, chunks, jobs, work_here, wait_for_exit=False):
+            for items in _in_workers(_render_chunk, chunks, jobs, meanwhile, wait_for_exit=False):
                 collect(items)
         finally:
             _shared.clear()
-    if failed:
-        raise failed[0]
     if errors:
         unique = {str(e): e for e in errors}
         raise BuildFailed([unique[k] for k in sorted(unique)])

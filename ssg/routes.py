@@ -142,27 +142,14 @@ def nav_links(site: Site, lang: str) -> tuple[TranslationLink, ...]:
 
 
 def plan(site: Site, templates: TemplateDigests, global_key: str) -> list[Output]:
-    """Every output of the site's pages, listings, sitemap and robots.txt."""
-    return [*plan_pages(site, templates, global_key), *plan_listings(site, templates, global_key)]
-
-
-def _menus(site: Site) -> tuple[dict[str, tuple], dict[str, str], dict[str, str]]:
-    """Each language's menu, the menu's digest and its home URL."""
+    planner = Planner(site, templates, global_key)
+    outputs: list[Output] = []
     config = site.config
     nav = {lang.code: nav_links(site, lang.code) for lang in config.languages}
     # Keys hold the menu's digest, made once per language: the menu's links in every page's
     # key were 5,000 dataclass reprs at 1,000 posts, in planning, with the other core idle.
     nav_ids = {code: digest(links) for code, links in nav.items()}
     homes = {lang.code: lang_root(config, lang.code) for lang in config.languages}
-    return nav, nav_ids, homes
-
-
-def plan_pages(site: Site, templates: TemplateDigests, global_key: str) -> list[Output]:
-    """Each page's output and what comes with it (its source, transcript, redirects)."""
-    planner = Planner(site, templates, global_key)
-    outputs: list[Output] = []
-    config = site.config
-    nav, nav_ids, homes = _menus(site)
     for page in site.pages:
         base = _base_context(config, page.lang, nav[page.lang], homes, page.translations)
         section_feeds = feed_urls_for(config, page.lang, section=page.section) if page.date else {}
@@ -178,15 +165,7 @@ def plan_pages(site: Site, templates: TemplateDigests, global_key: str) -> list[
             )
         )
         outputs.extend(_page_extras(planner, page, base))
-    return outputs
-
-
-def plan_listings(site: Site, templates: TemplateDigests, global_key: str) -> list[Output]:
-    """The lists of pages (home pages, tags, archives, authors), the sitemap and robots.txt."""
-    planner = Planner(site, templates, global_key)
-    outputs: list[Output] = []
-    nav, _, homes = _menus(site)
-    for lang in site.config.languages:
+    for lang in config.languages:
         outputs.extend(_listings(planner, lang.code, nav[lang.code], homes))
     outputs.append(_sitemap(planner))
     robots_key = planner.key("robots", None)
