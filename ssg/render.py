@@ -9,6 +9,7 @@ import jinja2
 from .captions import transcript_text
 from .config import Config
 from .errors import SiteError
+from .feed_xml import attribute, text
 from .model import Output
 from .urls import absolute
 
@@ -80,23 +81,6 @@ def robots_txt(config: Config) -> str:
     return f"User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n"
 
 
-def _escape(value: str) -> str:
-    """XML character data, as `xml.sax.saxutils.escape` writes it. Not imported from there:
-    `xml.sax.saxutils` imports `urllib.request`, and with it `http.client` and `ssl` (10 ms of
-    every build's main process, for three replacements)."""
-    return value.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
-
-
-def _quoteattr(value: str) -> str:
-    """A quoted XML attribute value, as `xml.sax.saxutils.quoteattr` writes it."""
-    value = _escape(value).replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
-    if '"' not in value:
-        return f'"{value}"'
-    if "'" not in value:
-        return f"'{value}'"
-    return '"{}"'.format(value.replace('"', "&quot;"))
-
-
 def sitemap_xml(config: Config, entries: tuple) -> str:
     """Every page with `xhtml:link` alternates for its translations (and itself), as Google asks."""
     lines = [
@@ -106,14 +90,14 @@ def sitemap_xml(config: Config, entries: tuple) -> str:
     ]
     for url, stamp, translations, lang in sorted(entries, key=lambda e: e[0]):
         lines.append("  <url>")
-        lines.append(f"    <loc>{_escape(absolute(config, url))}</loc>")
+        lines.append(f"    <loc>{text(absolute(config, url))}</loc>")
         if stamp is not None:
             lines.append(f"    <lastmod>{stamp.date().isoformat()}</lastmod>")
         if translations:
             for code, href in sorted([(lang, url), *translations]):
                 lines.append(
-                    f'    <xhtml:link rel="alternate" hreflang={_quoteattr(code)} '
-                    f"href={_quoteattr(absolute(config, href))}/>"
+                    f'    <xhtml:link rel="alternate" hreflang="{attribute(code)}" '
+                    f'href="{attribute(absolute(config, href))}"/>'
                 )
         lines.append("  </url>")
     lines.append("</urlset>")
